@@ -1,0 +1,71 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "LLMKit",
+    platforms: [.macOS(.v15), .iOS(.v18)],
+    products: [
+        .library(name: "LLMKitCore", targets: ["LLMKitCore"]),
+        .library(name: "LLMKit", targets: ["LLMKit"]),
+        .library(name: "LLMKitTesting", targets: ["LLMKitTesting"]),
+        .executable(name: "llmkit", targets: ["llmkit"]),
+        .executable(name: "llmkit-bench", targets: ["llmkit-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // RS256 signing of the Vertex AI service-account JWT (_CryptoExtras RSA).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(name: "LLMKitCore", swiftSettings: swiftSettings),
+        .target(
+            name: "LLMKit",
+            dependencies: [
+                "LLMKitCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LLMKitTesting",
+            dependencies: [
+                "LLMKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "llmkit",
+            dependencies: [
+                "LLMKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "llmkit-bench", dependencies: ["LLMKit"], swiftSettings: swiftSettings),
+        .testTarget(name: "LLMKitCoreTests", dependencies: ["LLMKitCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LLMKitTests",
+            dependencies: ["LLMKit", "LLMKitTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CLITests", dependencies: ["LLMKitTesting"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import LLMKitCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The entry point: one client for every provider.
+///
+/// ```swift
+/// let llm = try LLMKit()
+/// let r = try await llm.complete(ChatRequest(model: "anthropic/claude-sonnet-4-5",
+///                                            messages: [.user("Why is the sky blue?")]))
+/// ```
+///
+/// Keys and base URLs come from `providers` or else from `environment`
+/// (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, ...). All methods throw `LLMError`.
+public struct LLMKit: Sendable {
+    package let environment: [String: String]
+    package let settings: [String: ProviderSettings]
+    package let transport: HTTPTransport
+    public let retry: RetryPolicy
+
+    /// - Parameters:
+    ///   - providers: per-provider settings from code, keyed by provider id; they win over the environment.
+    ///   - environment: where keys and base URLs are read from (the process environment by default).
+    ///   - httpClient: the client to send with; by default a process-wide one configured for LLMKit.
+    ///   - timeouts: connect, first byte and total; the idle timeout is the `httpClient`'s read timeout
+    ///     (see `HTTPClient.makeForLLMKit(timeouts:)`).
+    ///   - retry: the retry policy.
+    public init(
+        providers: [String: ProviderSettings] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        httpClient: HTTPClient? = nil,
+        timeouts: Timeouts = .default,
+        retry: RetryPolicy = .default,
+        logger: Logger? = nil
+    ) {
+        self.settings = providers
+        self.environment = environment
+        self.retry = retry
+        self.transport = HTTPTransport(
+            client: httpClient ?? .llmkitShared, timeouts: timeouts,
+            logger: logger ?? Logger(label: "llmkit", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    /// Sends `request` and waits for the whole answer.
+    public func complete(_ request: ChatRequest) async throws(LLMError) -> ChatResponse {
+        let call = try prepare(request, stream: false)
+        let started = ContinuousClock.now
+        return try await retry.run { () async throws(LLMError) -> ChatResponse in
+            let response = try await call.send(transport)
+            let body = try await Self.collect(response, call: call, transport: transport, started: started)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
+            }
+            var tape = JSONTape()
+            do {
+                try tape.parse(body)
+            } catch {
+                let shown = String(decoding: body.prefix(300), as: UTF8.self)
+                throw LLMError(
+                    .decoding, "\(call.endpoint.info.id) answered with a body that is not valid JSON (\(error)): \(shown)",
+                    provider: call.endpoint.info.id, statusCode: Int(response.status.code),
+                    requestID: response.headers.requestID)
+            }
+            var r = try call.dialect.parseResponse(tape, context: call.context)
+            r.warnings = call.context.warnings + r.warnings.filter { !call.context.warnings.contains($0) }
+            return r
+        }
+    }
+
+    /// Streams the answer. The request is sent when iteration starts; cancelling the
+    /// consuming task, or dropping the iterator, closes the connection.
+    public func stream(_ request: ChatRequest) -> ChatStream {
+        ChatStream(kit: self, request: request)
+    }
+
+    static func collect(
+        _ response: HTTPClientResponse, call: PreparedCall, transport: HTTPTransport, started: ContinuousClock.Instant
+    ) async throws(LLMError) -> [UInt8] {
+        var body: [UInt8] = []
+        if let length = response.headers.first(name: "content-length").flatMap(Int.init) {
+            body.reserveCapacity(min(length, 64 << 20))
+        }
+        do {
+            for try await chunk in response.body {
+                chunk.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+                if body.count > 256 << 20 {
+                    throw LLMError(.decoding, "response body larger than 256 MB", provider: call.endpoint.info.id)
+                }
+                if let total = transport.timeouts.total, ContinuousClock.now - started > total {
+                    throw LLMError(
+                        .timeout, "the call took longer than the total timeout (\(total))",
+                        provider: call.endpoint.info.id, timeoutPhase: .total)
+                }
+            }
+        } catch {
+            throw HTTPTransport.map(error, provider: call.endpoint.info.id)
+        }
+        return body
+    }
+}

@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Foundation
+import LLMKitCore
+import NIOHTTP1
+
+/// A resolved provider: base URL, credentials and dialect.
+package struct Endpoint: Sendable {
+    package var info: ProviderInfo
+    package var baseURL: String
+    package var apiKey: String?
+    package var headers: [(String, String)]
+    package var auth: Auth
+
+    package enum Auth: Sendable {
+        case none
+        case bearer
+        case header(String)
+        case vertex(VertexCredentials)
+    }
+
+    /// The variable a user sets to fix an authentication failure.
+    package var keyVariable: String? { info.keyVariables.first }
+}
+
+/// Everything needed to send one call (and re-send it on retry).
+package struct PreparedCall: Sendable {
+    package var endpoint: Endpoint
+    package var dialect: any ChatDialect
+    package var context: CallContext
+    package var url: String
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
+
+    package func send(_ transport: HTTPTransport) async throws(LLMError) -> HTTPClientResponse {
+        var headers = self.headers
+        if case .vertex(let credentials) = endpoint.auth {
+            headers.replaceOrAdd(name: "authorization", value: "Bearer " + (try await credentials.token(transport)))
+        }
+        return try await transport.send(url: url, headers: headers, body: body, provider: endpoint.info.id)
+    }
+
+    package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8]) -> LLMError {
+        var e = dialect.mapError(status: status, headers: headers, body: body, context: context)
+        if let key = endpoint.apiKey, !key.isEmpty {
+            e.message = e.message.replacingOccurrences(of: key, with: LLMError.redact(key))
+            e.body = e.body?.replacingOccurrences(of: key, with: LLMError.redact(key))
+        }
+        return e
+    }
+
+    /// Cost of `usage` in US dollars; nil while the model's price is not known to LLMKit.
+    package func cost(_ usage: Usage?) -> Double? { nil }
+}
+
+extension LLMKit {
+    /// The resolved settings of a built-in provider.
+    package func endpoint(_ id: String) throws(LLMError) -> Endpoint {
+        guard let info = ProviderInfo.named(id) else {
+            let known = ProviderInfo.builtIn.map(\.id).joined(separator: ", ")
+            throw LLMError(
+                .notConfigured, "unknown provider '\(id)'; known providers: \(known)", provider: id)
+        }
+        let s = settings[id]
+        func env(_ name: String) -> String? {
+            guard let v = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else {
+                return nil
+            }
+            return v
+        }
+        let key = s?.apiKey ?? info.keyVariables.lazy.compactMap(env).first
+        var base = s?.baseURL ?? env(info.baseURLVariable) ?? info.defaultBaseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        let auth: Endpoint.Auth
+        switch id {
+        case "anthropic": auth = .header("x-api-key")
+        case "gemini": auth = .header("x-goog-api-key")
+        case "vertex":
+            let credentials = try VertexCredentials.resolve(token: key, environment: environment)
+            auth = .vertex(credentials)
+            if s?.baseURL == nil, env(info.baseURLVariable) == nil {
+                base = credentials.location == "global"
+                    ? "https://aiplatform.googleapis.com"
+                    : "https://\(credentials.location)-aiplatform.googleapis.com"
+            }
+        case "local": auth = key == nil ? .none : .bearer
+        default: auth = .bearer
+        }
+        if info.requiresKey, key == nil, id != "vertex" {
+            throw LLMError(
+                .notConfigured,
+                "no API key for \(info.displayName): set \(info.keyVariables.joined(separator: " or ")) (\(info.setupHint))",
+                provider: id)
+        }
+        return Endpoint(info: info, baseURL: base, apiKey: key, headers: s?.headers ?? [], auth: auth)
+    }
+
+    /// The dialect for `provider` and `model`.
+    package func dialect(for endpoint: Endpoint, model: String, request: ChatRequest) -> (any ChatDialect, String) {
+        switch endpoint.info.id {
+        case "openai":
+            let useResponses = request.api.map { $0 == .responses } ?? OpenAIModels.prefersResponses(model)
+            return useResponses ? (OpenAIResponsesDialect(), "openai") : (OpenAIChatDialect(quirks: .openAI), "openai")
+        case "anthropic": return (AnthropicDialect(), "anthropic")
+        case "gemini": return (GeminiDialect(vertex: nil), "google")
+        case "vertex":
+            if case .vertex(let c) = endpoint.auth {
+                return (GeminiDialect(vertex: (c.project, c.location)), "google")
+            }
+            return (GeminiDialect(vertex: nil), "google")
+        case "deepseek": return (OpenAIChatDialect(quirks: .deepSeek), "deepseek")
+        default: return (OpenAIChatDialect(quirks: .local), endpoint.info.id)
+        }
+    }
+
+    package func prepare(_ request: ChatRequest, stream: Bool) throws(LLMError) -> PreparedCall {
+        let id = try ModelID(parsing: request.model)
+        let endpoint = try endpoint(id.provider)
+        let (dialect, family) = dialect(for: endpoint, model: id.model, request: request)
+        var context = CallContext(provider: id.provider, family: family, model: id.model, warnings: [])
+        var history = request
+        history.messages = HandBack.strip(request.messages, for: family, warnings: &context.warnings)
+        var wire = try dialect.makeRequest(history, context: context, stream: stream)
+        context.warnings += wire.warnings
+        if !request.extraBody.isEmpty {
+            for (k, v) in request.extraBody { wire.body = wire.body.setting(k, v) }
+        }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(6 + wire.headers.count + endpoint.headers.count)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
+        headers.add(name: "user-agent", value: "llmkit-swift/\(LLMKitVersion.string)")
+        switch endpoint.auth {
+        case .none, .vertex: break
+        case .bearer: headers.add(name: "authorization", value: "Bearer \(endpoint.apiKey ?? "")")
+        case .header(let name): headers.add(name: name, value: endpoint.apiKey ?? "")
+        }
+        for (k, v) in wire.headers { headers.replaceOrAdd(name: k, value: v) }
+        for (k, v) in endpoint.headers { headers.replaceOrAdd(name: k, value: v) }
+        return PreparedCall(
+            endpoint: endpoint, dialect: dialect, context: context, url: endpoint.baseURL + wire.path,
+            headers: headers, body: JSONWriter.bytes(wire.body))
+    }
+}
+
+/// The library version, sent in `user-agent`.
+public enum LLMKitVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import LLMKitCore
+import NIOCore
+import NIOHTTP1
+import _CryptoExtras
+
+/// Vertex AI project, location and OAuth token: a fixed token from
+/// `VERTEX_ACCESS_TOKEN`, or one obtained from a service-account JSON file
+/// (`GOOGLE_APPLICATION_CREDENTIALS`) by the JWT-bearer exchange, cached until
+/// a minute before it expires.
+package struct VertexCredentials: Sendable {
+    package var project: String
+    package var location: String
+    let source: Source
+
+    enum Source: Sendable {
+        case token(String)
+        case serviceAccount(ServiceAccount, TokenCache)
+    }
+
+    struct ServiceAccount: Sendable {
+        var clientEmail: String
+        var privateKeyPEM: String
+        var tokenURI: String
+    }
+
+    actor TokenCache {
+        var token: String?
+        var expires = ContinuousClock.now
+        func get() -> String? { ContinuousClock.now < expires ? token : nil }
+        func set(_ token: String, validFor seconds: Int) {
+            self.token = token
+            expires = .now + .seconds(max(0, seconds - 60))
+        }
+    }
+
+    /// Reads project, location and credentials from the environment.
+    package static func resolve(token: String?, environment env: [String: String]) throws(LLMError) -> VertexCredentials {
+        func value(_ names: String...) -> String? {
+            names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
+        }
+        guard let project = value("GOOGLE_CLOUD_PROJECT", "VERTEX_PROJECT") else {
+            throw LLMError(
+                .notConfigured, "Vertex AI needs a project: set GOOGLE_CLOUD_PROJECT (or VERTEX_PROJECT)",
+                provider: "vertex")
+        }
+        let location = value("GOOGLE_CLOUD_LOCATION", "VERTEX_LOCATION") ?? "us-central1"
+        if let token {
+            return VertexCredentials(project: project, location: location, source: .token(token))
+        }
+        guard let path = value("GOOGLE_APPLICATION_CREDENTIALS") else {
+            throw LLMError(
+                .notConfigured,
+                "Vertex AI needs credentials: set VERTEX_ACCESS_TOKEN (e.g. from `gcloud auth print-access-token`) or GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON file)",
+                provider: "vertex")
+        }
+        guard let data = FileManager.default.contents(atPath: path),
+            let json = try? JSONValue(parsing: [UInt8](data))
+        else {
+            throw LLMError(
+                .notConfigured, "cannot read the service-account file at GOOGLE_APPLICATION_CREDENTIALS (\(path))",
+                provider: "vertex")
+        }
+        guard let email = json["client_email"]?.stringValue, let key = json["private_key"]?.stringValue else {
+            throw LLMError(
+                .notConfigured,
+                "\(path) is not a service-account key (no client_email/private_key); user credentials are not supported, use VERTEX_ACCESS_TOKEN",
+                provider: "vertex")
+        }
+        let uri = json["token_uri"]?.stringValue ?? "https://oauth2.googleapis.com/token"
+        return VertexCredentials(
+            project: project, location: location,
+            source: .serviceAccount(
+                ServiceAccount(clientEmail: email, privateKeyPEM: key, tokenURI: uri), TokenCache()))
+    }
+
+    /// The signed JWT assertion for the token exchange.
+    static func assertion(_ account: ServiceAccount, now: Date = Date()) throws(LLMError) -> String {
+        let iat = Int(now.timeIntervalSince1970)
+        let header = JSONWriter.bytes(["alg": "RS256", "typ": "JWT"])
+        let claims = JSONWriter.bytes([
+            "iss": .string(account.clientEmail), "scope": "https://www.googleapis.com/auth/cloud-platform",
+            "aud": .string(account.tokenURI), "iat": .int(iat), "exp": .int(iat + 3600),
+        ])
+        let input = Base64.encode(header, urlSafe: true, padding: false) + "."
+            + Base64.encode(claims, urlSafe: true, padding: false)
+        do {
+            let key = try _RSA.Signing.PrivateKey(pemRepresentation: account.privateKeyPEM)
+            let signature = try key.signature(for: Data(input.utf8), padding: .insecurePKCS1v1_5)
+            return input + "." + Base64.encode(signature.rawRepresentation, urlSafe: true, padding: false)
+        } catch {
+            throw LLMError(
+                .notConfigured, "the service-account private key cannot be used for signing: \(error)",
+                provider: "vertex")
+        }
+    }
+
+    /// A valid access token.
+    package func token(_ transport: HTTPTransport) async throws(LLMError) -> String {
+        switch source {
+        case .token(let t): return t
+        case .serviceAccount(let account, let cache):
+            if let t = await cache.get() { return t }
+            let jwt = try Self.assertion(account)
+            var request = HTTPClientRequest(url: account.tokenURI)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(
+                ByteBuffer(string: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=\(jwt)"))
+            do {
+                let response = try await transport.client.execute(request, timeout: .seconds(30))
+                let body = try await response.body.collect(upTo: 1 << 20)
+                let json = try? JSONValue(parsing: Array(body.readableBytesView))
+                guard response.status == .ok, let token = json?["access_token"]?.stringValue else {
+                    let reason = json?["error_description"]?.stringValue ?? json?["error"]?.stringValue ?? "\(response.status)"
+                    throw LLMError(
+                        .authentication, "the service-account token exchange failed: \(reason)", provider: "vertex",
+                        statusCode: Int(response.status.code))
+                }
+                await cache.set(token, validFor: json?["expires_in"]?.intValue ?? 3600)
+                return token
+            } catch {
+                throw HTTPTransport.map(error, provider: "vertex", url: account.tokenURI)
+            }
+        }
+    }
+}

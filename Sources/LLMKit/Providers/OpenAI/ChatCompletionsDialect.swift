@@ -1,0 +1,171 @@
+import LLMKitCore
+import NIOHTTP1
+
+/// OpenAI Chat Completions, and every provider that speaks it.
+package struct OpenAIChatDialect: ChatDialect {
+    let quirks: ChatQuirks
+
+    package init(quirks: ChatQuirks) { self.quirks = quirks }
+
+    static func finishReason(_ t: JSONTape, _ i: Int) -> FinishReason? {
+        guard t.kind(i) == .string else { return nil }
+        if t.stringEquals(i, "stop") { return .stop }
+        if t.stringEquals(i, "length") { return .length }
+        if t.stringEquals(i, "tool_calls") || t.stringEquals(i, "function_call") { return .toolCalls }
+        if t.stringEquals(i, "content_filter") { return .contentFilter }
+        if t.stringEquals(i, "insufficient_system_resource") { return .error }
+        return .other(t.string(i) ?? "")
+    }
+
+    package func parseResponse(_ t: JSONTape, context: CallContext) throws(LLMError) -> ChatResponse {
+        var b = ResponseBuilder(context: context)
+        var sink: [StreamEvent] = []
+        b.id = t.member(t.root, "id").flatMap(t.string)
+        if let m = t.member(t.root, "model").flatMap(t.string) { b.model = m }
+        guard let choices = t.member(t.root, "choices"), let choice = t.firstElement(choices),
+            let message = t.member(choice, "message")
+        else {
+            throw LLMError(
+                .decoding, "\(context.provider) answered without choices[0].message", provider: context.provider)
+        }
+        for field in quirks.reasoningFields {
+            if let r = t.member(message, field), let s = t.string(r), !s.isEmpty {
+                b.reasoning(s, &sink)
+                break
+            }
+        }
+        if let c = t.member(message, "content").flatMap(t.string) { b.text(c, &sink) }
+        if let refusal = t.member(message, "refusal").flatMap(t.string) {
+            b.text(refusal, &sink)
+            b.finishReason = .refusal
+        }
+        if let calls = t.member(message, "tool_calls") {
+            t.forEachElement(calls) { c in
+                let f = t.member(c, "function")
+                b.startTool(
+                    id: t.member(c, "id").flatMap(t.string) ?? "",
+                    name: f.flatMap { t.member($0, "name") }.flatMap(t.string) ?? "",
+                    arguments: f.flatMap { t.member($0, "arguments") }.flatMap(t.string) ?? "", &sink)
+            }
+        }
+        if b.finishReason == nil { b.finishReason = t.member(choice, "finish_reason").flatMap { Self.finishReason(t, $0) } }
+        b.usage = t.member(t.root, "usage").flatMap { OpenAIUsage.read(t, $0) }
+        return b.build(&sink)
+    }
+
+    package func makeTranslator(context: CallContext) -> any StreamTranslator {
+        ChatCompletionsTranslator(context: context, reasoningFields: quirks.reasoningFields)
+    }
+
+    package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
+        ErrorMapping.map(
+            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
+            keyVariable: ProviderInfo.named(context.provider)?.keyVariables.first)
+    }
+}
+
+/// Chat Completions stream chunks to events. Tool calls are keyed by `index`
+/// and may be split over any number of chunks.
+final class ChatCompletionsTranslator: StreamTranslator {
+    private var b: ResponseBuilder
+    private var tape = JSONTape()
+    private var toolBlocks: [Int] = []  // OpenAI tool index -> builder block
+    private let reasoningFields: [StaticString]
+    private var sawFinish = false
+    private var sawDone = false
+
+    init(context: CallContext, reasoningFields: [StaticString]) {
+        b = ResponseBuilder(context: context)
+        self.reasoningFields = reasoningFields
+    }
+
+    var partialUsage: Usage? { b.usage }
+
+    func consume(event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, into out: inout [StreamEvent])
+        throws(LLMError)
+    {
+        if data.count == 6, data.elementsEqual("[DONE]".utf8) {
+            sawDone = true
+            return
+        }
+        try parse(data, into: &tape, provider: b.context.provider)
+        let t = tape
+        let root = t.root
+        if let e = t.member(root, "error"), !t.isNull(e) {
+            throw streamError(t, e)
+        }
+        if b.id == nil {
+            b.id = t.member(root, "id").flatMap(t.string)
+            if let m = t.member(root, "model").flatMap(t.string) { b.model = m }
+        }
+        if let choices = t.member(root, "choices"), let choice = t.firstElement(choices) {
+            if let delta = t.member(choice, "delta"), t.kind(delta) == .object {
+                for field in reasoningFields {
+                    if let r = t.member(delta, field), t.kind(r) == .string, !t.isEmptyString(r) {
+                        b.reasoning(try string(t, r), &out)
+                    }
+                }
+                if let c = t.member(delta, "content"), t.kind(c) == .string, !t.isEmptyString(c) {
+                    b.text(try string(t, c), &out)
+                }
+                if let r = t.member(delta, "refusal"), t.kind(r) == .string, !t.isEmptyString(r) {
+                    b.text(try string(t, r), &out)
+                    b.finishReason = .refusal
+                }
+                if let calls = t.member(delta, "tool_calls") {
+                    try toolDeltas(t, calls, &out)
+                }
+            }
+            if let f = t.member(choice, "finish_reason"), !t.isNull(f) {
+                sawFinish = true
+                if b.finishReason != .refusal { b.finishReason = OpenAIChatDialect.finishReason(t, f) }
+            }
+        }
+        if let u = t.member(root, "usage"), let usage = OpenAIUsage.read(t, u) {
+            b.usage = usage
+            out.append(.usage(usage))
+        }
+    }
+
+    private func toolDeltas(_ t: JSONTape, _ calls: Int, _ out: inout [StreamEvent]) throws(LLMError) {
+        t.forEachElement(calls) { c in
+            let index = t.member(c, "index").flatMap(t.int) ?? toolBlocks.count
+            let f = t.member(c, "function")
+            let args = f.flatMap { t.member($0, "arguments") }.flatMap(t.string) ?? ""
+            if index < toolBlocks.count {
+                b.toolArguments(toolBlocks[index], args, &out)
+            } else {
+                while toolBlocks.count < index { toolBlocks.append(-1) }
+                let block = b.startTool(
+                    id: t.member(c, "id").flatMap(t.string) ?? "",
+                    name: f.flatMap { t.member($0, "name") }.flatMap(t.string) ?? "", arguments: args, &out)
+                toolBlocks.append(block)
+            }
+        }
+    }
+
+    private func string(_ t: JSONTape, _ i: Int) throws(LLMError) -> String {
+        guard let s = t.string(i) else {
+            throw LLMError(.decoding, "\(b.context.provider) sent text that is not valid UTF-8", provider: b.context.provider)
+        }
+        return s
+    }
+
+    private func streamError(_ t: JSONTape, _ e: Int) -> LLMError {
+        let message = t.member(e, "message").flatMap(t.string) ?? t.rawText(e)
+        let code = t.member(e, "code").flatMap { t.string($0) ?? t.numberText($0) }
+        return LLMError(
+            .server, "\(b.context.provider) reported an error mid-stream: \(message)", provider: b.context.provider,
+            providerCode: code, providerType: t.member(e, "type").flatMap(t.string))
+    }
+
+    func finish(into out: inout [StreamEvent]) throws(LLMError) -> ChatResponse {
+        guard sawFinish || sawDone else {
+            throw LLMError(
+                .network,
+                "the \(b.context.provider) stream ended before a finish_reason (truncated); the partial answer was \(b.isEmpty ? "empty" : "discarded")",
+                provider: b.context.provider)
+        }
+        return b.build(&out)
+    }
+}

@@ -1,0 +1,225 @@
+import LLMKitCore
+
+/// Differences between OpenAI Chat Completions and the providers that copy it.
+package struct ChatQuirks: Sendable {
+    /// Where reasoning text arrives in a message or delta.
+    var reasoningFields: [StaticString] = ["reasoning_content", "reasoning"]
+    /// Send earlier reasoning back as `reasoning_content` on assistant messages (DeepSeek).
+    var sendsReasoningBack = false
+    /// `max_completion_tokens` (OpenAI) or `max_tokens` (most others).
+    var maxTokensField = "max_tokens"
+    /// How a `ReasoningConfig` is expressed.
+    var reasoning: ReasoningStyle = .effortField
+    var path = "/chat/completions"
+
+    enum ReasoningStyle: Sendable {
+        /// `reasoning_effort: "low|medium|high"` (OpenAI, xAI, Mistral).
+        case effortField
+        /// `thinking: {"type": "enabled|disabled"}` plus `reasoning_effort` (DeepSeek V3.2+/V4).
+        case deepSeekThinking
+        /// Not controllable: the request ignores it with a warning.
+        case unsupported
+    }
+
+    package static let openAI = ChatQuirks(maxTokensField: "max_completion_tokens")
+    package static let deepSeek = ChatQuirks(
+        reasoningFields: ["reasoning_content"], sendsReasoningBack: true, reasoning: .deepSeekThinking)
+    package static let local = ChatQuirks(reasoning: .unsupported)
+}
+
+extension OpenAIChatDialect {
+    package func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
+        var warnings: [Warning] = []
+        var body: [(key: String, value: JSONValue)] = [("model", .string(context.model))]
+        body.append(("messages", .array(try messages(r.messages, context: context, warnings: &warnings))))
+        if stream {
+            body.append(("stream", true))
+            body.append(("stream_options", ["include_usage": true]))
+        }
+        let reasoningModel = context.family == "openai" && OpenAIModels.isReasoning(context.model)
+        if let max = r.maxOutputTokens {
+            body.append((reasoningModel ? "max_completion_tokens" : quirks.maxTokensField, .int(max)))
+        }
+        if let t = r.temperature {
+            if reasoningModel {
+                warnings.append(
+                    Warning(code: "parameter_dropped", message: "\(context.model) does not accept temperature; dropped"))
+            } else {
+                body.append(("temperature", .double(t)))
+            }
+        }
+        if let p = r.topP {
+            if reasoningModel {
+                warnings.append(
+                    Warning(code: "parameter_dropped", message: "\(context.model) does not accept top_p; dropped"))
+            } else {
+                body.append(("top_p", .double(p)))
+            }
+        }
+        if !r.stop.isEmpty { body.append(("stop", .array(r.stop.map(JSONValue.string)))) }
+        if !r.tools.isEmpty {
+            body.append(("tools", .array(r.tools.map(Self.tool))))
+            if let choice = r.toolChoice { body.append(("tool_choice", Self.toolChoice(choice))) }
+        }
+        switch r.outputFormat {
+        case .text: break
+        case .json: body.append(("response_format", ["type": "json_object"]))
+        case .jsonSchema(let name, let schema, let strict):
+            body.append(
+                (
+                    "response_format",
+                    [
+                        "type": "json_schema",
+                        "json_schema": ["name": .string(name), "schema": schema, "strict": .bool(strict)],
+                    ]
+                ))
+        }
+        if let reasoning = r.reasoning {
+            switch quirks.reasoning {
+            case .effortField:
+                if let e = OpenAIModels.effort(reasoning, model: context.model, warnings: &warnings) {
+                    body.append(("reasoning_effort", .string(e)))
+                }
+            case .deepSeekThinking:
+                switch reasoning {
+                case .off: body.append(("thinking", ["type": "disabled"]))
+                case .effort(let e):
+                    body.append(("thinking", ["type": "enabled"]))
+                    let mapped = e == .high ? "high" : "low"
+                    if mapped != e.rawValue {
+                        warnings.append(
+                            Warning(
+                                code: "reasoning_approximated",
+                                message: "DeepSeek takes reasoning effort low or high: '\(e.rawValue)' sent as '\(mapped)'"))
+                    }
+                    body.append(("reasoning_effort", .string(mapped)))
+                case .budget(let n):
+                    body.append(("thinking", ["type": "enabled"]))
+                    warnings.append(
+                        Warning(
+                            code: "reasoning_approximated",
+                            message: "DeepSeek has no thinking budget: \(n) tokens ignored, thinking enabled"))
+                }
+            case .unsupported:
+                warnings.append(
+                    Warning(
+                        code: "parameter_dropped",
+                        message: "\(context.provider) has no reasoning control; the reasoning setting was not sent"))
+            }
+        }
+        return WireRequest(path: quirks.path, body: .object(body), warnings: warnings)
+    }
+
+    private func messages(
+        _ messages: [Message], context: CallContext, warnings: inout [Warning]
+    ) throws(LLMError) -> [JSONValue] {
+        var out: [JSONValue] = []
+        out.reserveCapacity(messages.count)
+        for m in messages {
+            switch m.role {
+            case .system:
+                out.append(["role": "system", "content": .string(m.text)])
+            case .user:
+                let onlyText = m.parts.allSatisfy { if case .text = $0 { true } else { false } }
+                if onlyText {
+                    out.append(["role": "user", "content": .string(m.text)])
+                } else {
+                    out.append(["role": "user", "content": .array(try contentParts(m.parts, context: context))])
+                }
+            case .assistant:
+                var msg: [(key: String, value: JSONValue)] = [("role", "assistant")]
+                let text = m.text
+                let calls = m.toolCalls
+                msg.append(("content", text.isEmpty && !calls.isEmpty ? .null : .string(text)))
+                if quirks.sendsReasoningBack {
+                    var reasoning: String?
+                    for case .reasoning(let r) in m.parts { reasoning = (reasoning ?? "") + r.text }
+                    if let reasoning { msg.append(("reasoning_content", .string(reasoning))) }
+                } else if m.parts.contains(where: { if case .reasoning = $0 { true } else { false } }) {
+                    warnings.append(
+                        Warning(
+                            code: "reasoning_dropped",
+                            message: "\(context.provider) Chat Completions does not take reasoning back; it was not sent"))
+                }
+                if !calls.isEmpty {
+                    msg.append(
+                        (
+                            "tool_calls",
+                            .array(
+                                calls.map { c in
+                                    [
+                                        "id": .string(c.id), "type": "function",
+                                        "function": [
+                                            "name": .string(c.name), "arguments": .string(Self.argumentsText(c.arguments)),
+                                        ],
+                                    ]
+                                })
+                        ))
+                }
+                out.append(.object(msg))
+            case .tool:
+                for case .toolResult(let r) in m.parts {
+                    out.append(["role": "tool", "tool_call_id": .string(r.callID), "content": .string(r.content)])
+                }
+            }
+        }
+        return out
+    }
+
+    private func contentParts(_ parts: [Part], context: CallContext) throws(LLMError) -> [JSONValue] {
+        var out: [JSONValue] = []
+        for p in parts {
+            switch p {
+            case .text(let t): out.append(["type": "text", "text": .string(t)])
+            case .image(let s):
+                out.append(["type": "image_url", "image_url": ["url": .string(Self.url(s))]])
+            case .file(let s):
+                guard case .data(let bytes, let mime, let name) = s else {
+                    throw LLMError(
+                        .unsupported, "\(context.provider) Chat Completions takes files as bytes, not URLs",
+                        provider: context.provider)
+                }
+                out.append(
+                    [
+                        "type": "file",
+                        "file": [
+                            "filename": .string(name ?? "document.pdf"),
+                            "file_data": .string("data:\(mime);base64," + Base64.encode(bytes)),
+                        ],
+                    ])
+            default:
+                break
+            }
+        }
+        return out
+    }
+
+    static func url(_ s: MediaSource) -> String {
+        switch s {
+        case .url(let u, _): return u
+        case .data(let bytes, let mime, _): return "data:\(mime);base64," + Base64.encode(bytes)
+        }
+    }
+
+    static func argumentsText(_ v: JSONValue) -> String {
+        if case .string(let s) = v { return s }
+        return JSONWriter.string(v)
+    }
+
+    static func tool(_ t: ToolDefinition) -> JSONValue {
+        var f: [(key: String, value: JSONValue)] = [("name", .string(t.name))]
+        if let d = t.description { f.append(("description", .string(d))) }
+        f.append(("parameters", t.parameters))
+        if let s = t.strict { f.append(("strict", .bool(s))) }
+        return ["type": "function", "function": .object(f)]
+    }
+
+    static func toolChoice(_ c: ToolChoice) -> JSONValue {
+        switch c {
+        case .auto: "auto"
+        case .none: "none"
+        case .required: "required"
+        case .tool(let name): ["type": "function", "function": ["name": .string(name)]]
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import LLMKitCore
+import NIOHTTP1
+
+/// What a request builder produces: everything but the host and auth.
+package struct WireRequest: Sendable {
+    /// Path and query appended to the provider's base URL.
+    package var path: String
+    package var body: JSONValue
+    package var headers: [(String, String)] = []
+    package var warnings: [Warning] = []
+}
+
+/// Per-call facts the pure pieces need.
+package struct CallContext: Sendable {
+    /// The provider id the user named (`openai`, `deepseek`, `local`, ...).
+    package var provider: String
+    /// The wire family, for reasoning hand-back (`openai`, `anthropic`, `google`, `deepseek`).
+    package var family: String
+    package var model: String
+    package var warnings: [Warning]
+}
+
+/// One wire dialect: pure functions from LLMKit types to bytes and back.
+package protocol ChatDialect: Sendable {
+    func makeRequest(_ request: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest
+    func parseResponse(_ tape: JSONTape, context: CallContext) throws(LLMError) -> ChatResponse
+    func makeTranslator(context: CallContext) -> any StreamTranslator
+    func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError
+}
+
+/// Turns SSE events into `StreamEvent`s and assembles the final response.
+/// A class, so the stream driver calls it without copying its state.
+package protocol StreamTranslator: AnyObject {
+    /// Handles one SSE event. `event` is the `event:` field (may be empty).
+    func consume(
+        event: UnsafeRawBufferPointer, data: UnsafeRawBufferPointer, into out: inout [StreamEvent]
+    ) throws(LLMError)
+    /// The body ended. Returns the assembled response, or throws when the stream was cut short.
+    func finish(into out: inout [StreamEvent]) throws(LLMError) -> ChatResponse
+    /// Usage seen so far (for a stream that failed part-way).
+    var partialUsage: Usage? { get }
+}
+
+extension StreamTranslator {
+    /// Parses `data` into `tape`, mapping failures to a decoding error that shows the event.
+    package func parse(
+        _ data: UnsafeRawBufferPointer, into tape: inout JSONTape, provider: String
+    ) throws(LLMError) {
+        do {
+            try tape.parse(data)
+        } catch {
+            let shown = String(decoding: data.prefix(300), as: UTF8.self)
+            throw LLMError(
+                .decoding, "the \(provider) stream sent an event that is not valid JSON (\(error)): \(shown)",
+                provider: provider, underlying: error)
+        }
+    }
+}

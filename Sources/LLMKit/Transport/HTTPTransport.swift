@@ -1,0 +1,107 @@
+import AsyncHTTPClient
+import Foundation
+import LLMKitCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+extension HTTPClient {
+    /// An `HTTPClient` configured the way LLMKit needs it: a connection pool
+    /// large enough for 256 concurrent streams per host, no redirects (API keys
+    /// must not follow a redirect to another origin), HTTP/2 when offered, and
+    /// the idle (read) timeout of `timeouts`.
+    public static func makeForLLMKit(timeouts: Timeouts = .default) -> HTTPClient {
+        var config = HTTPClient.Configuration()
+        config.redirectConfiguration = .disallow
+        config.timeout = .init(connect: .init(timeouts.connect), read: .init(timeouts.idle))
+        config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        config.httpVersion = .automatic
+        config.decompression = .enabled(limit: .ratio(50))
+        return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
+    }
+
+    /// The process-wide client used when none is passed to `LLMKit`. Like
+    /// `HTTPClient.shared`, it lives for the whole process.
+    public static let llmkitShared: HTTPClient = .makeForLLMKit()
+}
+
+/// Sends requests and maps transport failures to `LLMError`.
+package struct HTTPTransport: Sendable {
+    package let client: HTTPClient
+    package let timeouts: Timeouts
+    package let logger: Logger
+
+    package func send(
+        url: String, headers: HTTPHeaders, body: [UInt8], provider: String
+    ) async throws(LLMError) -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers = headers
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            return try await client.execute(request, timeout: .init(timeouts.firstByte), logger: logger)
+        } catch {
+            throw Self.map(error, provider: provider, url: url)
+        }
+    }
+
+    /// Maps an error thrown by AsyncHTTPClient or NIO.
+    package static func map(_ error: any Error, provider: String, url: String? = nil) -> LLMError {
+        if let e = error as? LLMError { return e }
+        if error is CancellationError {
+            return LLMError(.cancelled, "the call was cancelled", provider: provider, underlying: error)
+        }
+        let host = url.flatMap { URL(string: $0)?.host } ?? "the provider"
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout:
+                return LLMError(
+                    .timeout, "connecting to \(host) timed out; check the network or the base URL", provider: provider,
+                    timeoutPhase: .connect, underlying: error)
+            case .deadlineExceeded:
+                return LLMError(
+                    .timeout, "no response from \(host) before the first-byte timeout", provider: provider,
+                    timeoutPhase: .firstByte, underlying: error)
+            case .readTimeout:
+                return LLMError(
+                    .timeout, "\(host) went silent for longer than the idle timeout", provider: provider,
+                    timeoutPhase: .idle, underlying: error)
+            case .cancelled:
+                return LLMError(.cancelled, "the call was cancelled", provider: provider, underlying: error)
+            case .remoteConnectionClosed:
+                return LLMError(
+                    .network, "\(host) closed the connection before the response was complete", provider: provider,
+                    underlying: error)
+            default:
+                break
+            }
+        }
+        if let e = error as? NIOConnectionError {
+            return LLMError(
+                .network,
+                "cannot connect to \(host) (\(e.host):\(e.port)): is the server running and the base URL right?",
+                provider: provider, underlying: error)
+        }
+        let text = String(describing: error)
+        if text.contains("connectTimeout") {
+            return LLMError(.timeout, "connecting to \(host) timed out", provider: provider, timeoutPhase: .connect)
+        }
+        if text.contains("connection refused") || text.contains("Connection refused") || text.contains("connectFailed") {
+            return LLMError(
+                .network, "cannot connect to \(host): connection refused. Is the server running and the base URL right?",
+                provider: provider, underlying: error)
+        }
+        return LLMError(.network, "network error talking to \(host): \(text)", provider: provider, underlying: error)
+    }
+}
+
+extension HTTPHeaders {
+    /// The request id a provider returned, under any of the usual names.
+    package var requestID: String? {
+        for name in ["x-request-id", "request-id", "x-goog-request-id", "apim-request-id", "x-amzn-requestid"] {
+            if let v = first(name: name) { return v }
+        }
+        return nil
+    }
+}

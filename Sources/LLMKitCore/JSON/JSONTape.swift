@@ -1,0 +1,524 @@
+/// A failure to read JSON: where and why.
+public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    public var offset: Int
+    public var reason: String
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// A flat, reusable parse of one JSON document ("tape").
+///
+/// Parsing records one 16-byte token per value and key and copies nothing
+/// else; strings and numbers are materialised only when asked for. One tape is
+/// reused for every event of a stream, so steady-state parsing allocates
+/// nothing. Invalid UTF-8 is reported when a string is read, never replaced.
+package struct JSONTape: Sendable {
+    package enum Kind: UInt8, Sendable {
+        case null, `true`, `false`, number, string, array, object
+    }
+
+    package struct Token: Sendable {
+        package var kind: Kind
+        /// Strings: the raw bytes contain a backslash escape.
+        package var escaped: Bool
+        /// Byte offset of the value (strings: after the opening quote).
+        package var start: Int32
+        /// Strings and numbers: end byte offset (exclusive). Containers: index of the first token after the subtree.
+        package var end: Int32
+        /// Containers: number of elements (objects: members).
+        package var count: Int32
+        /// Containers: byte offset of the closing bracket.
+        package var close: Int32 = 0
+    }
+
+    package private(set) var tokens: [Token] = []
+    package private(set) var bytes: [UInt8] = []
+
+    package init() {
+        tokens.reserveCapacity(64)
+        bytes.reserveCapacity(1024)
+    }
+
+    /// Parses `input`, replacing the previous document.
+    package mutating func parse(_ input: UnsafeRawBufferPointer) throws(JSONParseError) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: input)
+        try reparse()
+    }
+
+    /// Parses `input`, replacing the previous document.
+    package mutating func parse(_ input: some Collection<UInt8>) throws(JSONParseError) {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: input)
+        try reparse()
+    }
+
+    private mutating func reparse() throws(JSONParseError) {
+        tokens.removeAll(keepingCapacity: true)
+        var toks = tokens
+        tokens = []
+        defer { tokens = toks }
+        let result: JSONParseError? = bytes.withUnsafeBufferPointer { buf -> JSONParseError? in
+            var p = Parser(p: buf, tokens: toks)
+            defer { toks = p.tokens }
+            do {
+                p.skipWhitespace()
+                try p.value(depth: 0)
+                p.skipWhitespace()
+                if p.i != buf.count { throw p.fail("unexpected data after the value") }
+                return nil
+            } catch let error as JSONParseError {
+                return error
+            } catch {
+                return JSONParseError(offset: 0, reason: "\(error)")
+            }
+        }
+        if let result {
+            toks.removeAll(keepingCapacity: true)
+            throw result
+        }
+    }
+
+    // MARK: Navigation
+
+    /// The root value's token index (the tape must hold a parsed document).
+    package var root: Int { 0 }
+    package var isEmpty: Bool { tokens.isEmpty }
+
+    @inline(__always) package func kind(_ i: Int) -> Kind { tokens[i].kind }
+
+    /// The index of the token after the value at `i` (and its subtree).
+    @inline(__always) package func next(_ i: Int) -> Int {
+        let t = tokens[i]
+        return (t.kind == .array || t.kind == .object) ? Int(t.end) : i + 1
+    }
+
+    /// The value of member `key` of the object at `i`, if present.
+    package func member(_ i: Int, _ key: StaticString) -> Int? {
+        guard tokens[i].kind == .object else { return nil }
+        let end = Int(tokens[i].end)
+        var k = i + 1
+        while k < end {
+            if keyEquals(k, key) { return k + 1 }
+            k = next(k + 1)
+        }
+        return nil
+    }
+
+    /// Iterates the members of the object at `i` as (key token, value token).
+    package func forEachMember(_ i: Int, _ body: (Int, Int) throws -> Void) rethrows {
+        guard tokens[i].kind == .object else { return }
+        let end = Int(tokens[i].end)
+        var k = i + 1
+        while k < end {
+            try body(k, k + 1)
+            k = next(k + 1)
+        }
+    }
+
+    /// Iterates the elements of the array at `i`.
+    package func forEachElement(_ i: Int, _ body: (Int) throws -> Void) rethrows {
+        guard tokens[i].kind == .array else { return }
+        let end = Int(tokens[i].end)
+        var k = i + 1
+        while k < end {
+            try body(k)
+            k = next(k)
+        }
+    }
+
+    /// The first element of the array at `i`.
+    package func firstElement(_ i: Int) -> Int? {
+        guard tokens[i].kind == .array, tokens[i].count > 0 else { return nil }
+        return i + 1
+    }
+
+    package func count(_ i: Int) -> Int { Int(tokens[i].count) }
+
+    /// Whether the (string) token at `i` equals `key`.
+    package func keyEquals(_ i: Int, _ key: StaticString) -> Bool {
+        let t = tokens[i]
+        guard t.kind == .string else { return false }
+        if t.escaped { return string(i) == key.description }
+        let len = Int(t.end - t.start)
+        guard len == key.utf8CodeUnitCount else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            memcmpEqual(b.baseAddress! + Int(t.start), key.utf8Start, len)
+        }
+    }
+
+    /// Whether the value at `i` is the string `value`.
+    package func stringEquals(_ i: Int, _ value: StaticString) -> Bool { keyEquals(i, value) }
+
+    /// The string at `i`, nil when not a string or not valid UTF-8.
+    package func string(_ i: Int) -> String? {
+        let t = tokens[i]
+        guard t.kind == .string else { return nil }
+        return bytes.withUnsafeBufferPointer { b -> String? in
+            let raw = UnsafeBufferPointer(rebasing: b[Int(t.start)..<Int(t.end)])
+            if !t.escaped { return String(validating: raw, as: UTF8.self) }
+            guard let unescaped = JSONTape.unescape(raw) else { return nil }
+            return String(validating: unescaped, as: UTF8.self)
+        }
+    }
+
+    /// Whether the string at `i` is empty (no allocation).
+    package func isEmptyString(_ i: Int) -> Bool {
+        let t = tokens[i]
+        return t.kind == .string && t.start == t.end
+    }
+
+    /// The integer at `i`, nil when not an integer number.
+    package func int(_ i: Int) -> Int? {
+        let t = tokens[i]
+        guard t.kind == .number else { return nil }
+        var value = 0
+        var negative = false
+        var k = Int(t.start)
+        let end = Int(t.end)
+        if bytes[k] == UInt8(ascii: "-") {
+            negative = true
+            k += 1
+        }
+        while k < end {
+            let c = bytes[k]
+            guard c >= 48, c <= 57 else {
+                // 1.0 or 1e3: go through Double.
+                guard let d = double(i), d.rounded() == d else { return nil }
+                return Int(exactly: d)
+            }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int(c - 48))
+            if o1 || o2 { return nil }
+            value = s
+            k += 1
+        }
+        return negative ? -value : value
+    }
+
+    package func double(_ i: Int) -> Double? {
+        guard let text = numberText(i) else { return nil }
+        return Double(text)
+    }
+
+    package func numberText(_ i: Int) -> String? {
+        let t = tokens[i]
+        guard t.kind == .number else { return nil }
+        return String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self)
+    }
+
+    package func bool(_ i: Int) -> Bool? {
+        switch tokens[i].kind {
+        case .true: return true
+        case .false: return false
+        default: return nil
+        }
+    }
+
+    package func isNull(_ i: Int) -> Bool { tokens[i].kind == .null }
+
+    /// The raw JSON text of the value at `i` (for pass-through of unknown data).
+    package func rawText(_ i: Int) -> String {
+        let t = tokens[i]
+        let start: Int
+        let end: Int
+        switch t.kind {
+        case .string:
+            start = Int(t.start) - 1
+            end = Int(t.end) + 1
+        case .number:
+            start = Int(t.start)
+            end = Int(t.end)
+        case .array, .object:
+            start = Int(t.start)
+            end = closingOffset(i) + 1
+        case .null: return "null"
+        case .true: return "true"
+        case .false: return "false"
+        }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    private func closingOffset(_ i: Int) -> Int { Int(tokens[i].close) }
+
+    /// Materialises the value at `i` as a `JSONValue` tree.
+    package func value(_ i: Int) throws(JSONParseError) -> JSONValue {
+        let t = tokens[i]
+        switch t.kind {
+        case .null: return .null
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number: return .number(numberText(i)!)
+        case .string:
+            guard let s = string(i) else { throw JSONParseError(offset: Int(t.start), reason: "invalid UTF-8 in string") }
+            return .string(s)
+        case .array:
+            var items: [JSONValue] = []
+            items.reserveCapacity(Int(t.count))
+            var failure: JSONParseError?
+            forEachElement(i) { e in
+                guard failure == nil else { return }
+                do throws(JSONParseError) { items.append(try value(e)) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            return .array(items)
+        case .object:
+            var pairs: [(key: String, value: JSONValue)] = []
+            pairs.reserveCapacity(Int(t.count))
+            var failure: JSONParseError?
+            forEachMember(i) { k, v in
+                guard failure == nil else { return }
+                guard let key = string(k) else {
+                    failure = JSONParseError(offset: Int(tokens[k].start), reason: "invalid UTF-8 in key")
+                    return
+                }
+                do throws(JSONParseError) { pairs.append((key, try value(v))) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            return .object(pairs)
+        }
+    }
+
+    // MARK: Unescaping
+
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            let c = raw[i]
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                i += 1
+                continue
+            }
+            guard i + 1 < raw.count else { return nil }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(raw, i) else { return nil }
+                i += 4
+                if scalar >= 0xD800, scalar < 0xDC00 {
+                    // High surrogate: must be followed by \uDC00-\uDFFF.
+                    guard i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
+                        let low = hex4(raw, i + 2), low >= 0xDC00, low < 0xE000
+                    else { return nil }
+                    i += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00, scalar < 0xE000 {
+                    return nil
+                }
+                guard let u = Unicode.Scalar(scalar) else { return nil }
+                out.append(contentsOf: UTF8.encode(u)!)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    private static func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32? {
+        guard at + 4 <= raw.count else { return nil }
+        var v: UInt32 = 0
+        for k in at..<(at + 4) {
+            let c = raw[k]
+            let d: UInt8
+            switch c {
+            case 48...57: d = c - 48
+            case 65...70: d = c - 55
+            case 97...102: d = c - 87
+            default: return nil
+            }
+            v = v << 4 | UInt32(d)
+        }
+        return v
+    }
+}
+
+@inline(__always)
+private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k < n {
+        if a[k] != b[k] { return false }
+        k += 1
+    }
+    return true
+}
+
+private struct Parser {
+    let p: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var tokens: [JSONTape.Token]
+
+    init(p: UnsafeBufferPointer<UInt8>, tokens: [JSONTape.Token]) {
+        self.p = p
+        self.tokens = tokens
+    }
+
+    func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: i, reason: reason) }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while i < p.count {
+            let c = p[i]
+            guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+            i += 1
+        }
+    }
+
+    mutating func value(depth: Int) throws(JSONParseError) {
+        guard i < p.count else { throw fail("unexpected end of input") }
+        guard depth < 512 else { throw fail("nesting deeper than 512") }
+        switch p[i] {
+        case UInt8(ascii: "{"): try object(depth: depth)
+        case UInt8(ascii: "["): try array(depth: depth)
+        case UInt8(ascii: "\""): try string()
+        case UInt8(ascii: "t"): try literal("true", .true)
+        case UInt8(ascii: "f"): try literal("false", .false)
+        case UInt8(ascii: "n"): try literal("null", .null)
+        case UInt8(ascii: "-"), 48...57: try number()
+        default: throw fail("unexpected character")
+        }
+    }
+
+    mutating func literal(_ word: StaticString, _ kind: JSONTape.Kind) throws(JSONParseError) {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= p.count else { throw fail("unexpected end of input") }
+        for k in 0..<n where p[i + k] != word.utf8Start[k] { throw fail("invalid literal") }
+        tokens.append(.init(kind: kind, escaped: false, start: Int32(i), end: Int32(i + n), count: 0))
+        i += n
+    }
+
+    mutating func number() throws(JSONParseError) {
+        let start = i
+        if p[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < p.count, p[i] >= 48, p[i] <= 57 else { throw fail("invalid number") }
+        if p[i] == 48 {
+            i += 1
+        } else {
+            while i < p.count, p[i] >= 48, p[i] <= 57 { i += 1 }
+        }
+        if i < p.count, p[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < p.count, p[i] >= 48, p[i] <= 57 else { throw fail("invalid number") }
+            while i < p.count, p[i] >= 48, p[i] <= 57 { i += 1 }
+        }
+        if i < p.count, p[i] == UInt8(ascii: "e") || p[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < p.count, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < p.count, p[i] >= 48, p[i] <= 57 else { throw fail("invalid number") }
+            while i < p.count, p[i] >= 48, p[i] <= 57 { i += 1 }
+        }
+        tokens.append(.init(kind: .number, escaped: false, start: Int32(start), end: Int32(i), count: 0))
+    }
+
+    mutating func string() throws(JSONParseError) {
+        i += 1  // opening quote
+        let start = i
+        var escaped = false
+        while i < p.count {
+            let c = p[i]
+            if c == UInt8(ascii: "\"") {
+                tokens.append(.init(kind: .string, escaped: escaped, start: Int32(start), end: Int32(i), count: 0))
+                i += 1
+                return
+            }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                i += 2
+                continue
+            }
+            if c < 0x20 { throw fail("control character in string") }
+            i += 1
+        }
+        throw fail("unterminated string")
+    }
+
+    mutating func array(depth: Int) throws(JSONParseError) {
+        let me = tokens.count
+        tokens.append(.init(kind: .array, escaped: false, start: Int32(i), end: 0, count: 0))
+        i += 1
+        skipWhitespace()
+        var count: Int32 = 0
+        if i < p.count, p[i] == UInt8(ascii: "]") {
+            i += 1
+        } else {
+            while true {
+                skipWhitespace()
+                try value(depth: depth + 1)
+                count += 1
+                skipWhitespace()
+                guard i < p.count else { throw fail("unexpected end of input in array") }
+                if p[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+                if p[i] == UInt8(ascii: "]") {
+                    i += 1
+                    break
+                }
+                throw fail("expected ',' or ']'")
+            }
+        }
+        tokens[me].end = Int32(tokens.count)
+        tokens[me].count = count
+        tokens[me].close = Int32(i - 1)
+    }
+
+    mutating func object(depth: Int) throws(JSONParseError) {
+        let me = tokens.count
+        tokens.append(.init(kind: .object, escaped: false, start: Int32(i), end: 0, count: 0))
+        i += 1
+        skipWhitespace()
+        var count: Int32 = 0
+        if i < p.count, p[i] == UInt8(ascii: "}") {
+            i += 1
+        } else {
+            while true {
+                skipWhitespace()
+                guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+                try string()
+                skipWhitespace()
+                guard i < p.count, p[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                i += 1
+                skipWhitespace()
+                try value(depth: depth + 1)
+                count += 1
+                skipWhitespace()
+                guard i < p.count else { throw fail("unexpected end of input in object") }
+                if p[i] == UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+                if p[i] == UInt8(ascii: "}") {
+                    i += 1
+                    break
+                }
+                throw fail("expected ',' or '}'")
+            }
+        }
+        tokens[me].end = Int32(tokens.count)
+        tokens[me].count = count
+        tokens[me].close = Int32(i - 1)
+    }
+}
+
+extension JSONValue {
+    /// Parses JSON text. Invalid UTF-8 inside strings is an error.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+        var tape = JSONTape()
+        try tape.parse(bytes)
+        self = try tape.value(tape.root)
+    }
+
+    /// Parses JSON text.
+    public init(parsing text: String) throws(JSONParseError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+}
