@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "LLMKitTests",
             dependencies: ["LLMKit", "LLMKitTesting"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CLITests", dependencies: ["LLMKitTesting"], swiftSettings: swiftSettings),
