@@ -45,6 +45,7 @@ let package = Package(
             dependencies: [
                 "LLMKit",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
@@ -62,7 +63,11 @@ let package = Package(
         .testTarget(name: "LLMKitCoreTests", dependencies: ["LLMKitCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LLMKitTests",
-            dependencies: ["LLMKit", "LLMKitTesting"],
+            dependencies: [
+                "LLMKit", "LLMKitTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -16,6 +16,8 @@ extension HTTPClient {
         config.redirectConfiguration = .disallow
         config.timeout = .init(connect: .init(timeouts.connect), read: .init(timeouts.idle))
         config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        // Fail a refused connection at once; LLMKit's RetryPolicy decides about retrying.
+        config.connectionPool.retryConnectionEstablishment = false
         config.httpVersion = .automatic
         config.decompression = .enabled(limit: .ratio(50))
         return HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: config)
@@ -76,6 +78,11 @@ package struct HTTPTransport: Sendable {
             default:
                 break
             }
+        }
+        if error is HTTPParserError {
+            return LLMError(
+                .network, "the response from \(host) was cut off or malformed (truncated): \(error)", provider: provider,
+                underlying: error)
         }
         if let e = error as? NIOConnectionError {
             return LLMError(

@@ -166,3 +166,19 @@ extension StreamEvent {
     var text: String? { if case .textDelta(let s) = self { s } else { nil } }
     var reasoningText: String? { if case .reasoningDelta(let s) = self { s } else { nil } }
 }
+
+/// Runs `body` and returns the `LLMError` it threw (records an issue when it threw nothing or something else).
+func llmError(
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+) async -> LLMError? {
+    do {
+        try await body()
+        Issue.record("expected an LLMError", sourceLocation: sourceLocation)
+        return nil
+    } catch let e as LLMError {
+        return e
+    } catch {
+        Issue.record("expected an LLMError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}

@@ -31,7 +31,8 @@ extension OpenAIChatDialect {
     package func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
         var warnings: [Warning] = []
         var body: [(key: String, value: JSONValue)] = [("model", .string(context.model))]
-        body.append(("messages", .array(try messages(r.messages, context: context, warnings: &warnings))))
+        body.append(
+            ("messages", .array(try messages(r.messages, hasTools: !r.tools.isEmpty, context: context, warnings: &warnings))))
         if stream {
             body.append(("stream", true))
             body.append(("stream_options", ["include_usage": true]))
@@ -111,7 +112,7 @@ extension OpenAIChatDialect {
     }
 
     private func messages(
-        _ messages: [Message], context: CallContext, warnings: inout [Warning]
+        _ messages: [Message], hasTools: Bool, context: CallContext, warnings: inout [Warning]
     ) throws(LLMError) -> [JSONValue] {
         var out: [JSONValue] = []
         out.reserveCapacity(messages.count)
@@ -134,7 +135,10 @@ extension OpenAIChatDialect {
                 if quirks.sendsReasoningBack {
                     var reasoning: String?
                     for case .reasoning(let r) in m.parts { reasoning = (reasoning ?? "") + r.text }
-                    if let reasoning { msg.append(("reasoning_content", .string(reasoning))) }
+                    // With tools, DeepSeek wants reasoning_content on every assistant turn (empty when none).
+                    if let reasoning = reasoning ?? (hasTools ? "" : nil) {
+                        msg.append(("reasoning_content", .string(reasoning)))
+                    }
                 } else if m.parts.contains(where: { if case .reasoning = $0 { true } else { false } }) {
                     warnings.append(
                         Warning(
