@@ -74,7 +74,7 @@ package enum ErrorMapping {
         case 413:
             kind = .invalidRequest
         case 429:
-            if lowered.contains("insufficient_quota") || lowered.contains("billing") {
+            if code == "insufficient_quota" || type == "insufficient_quota" {
                 kind = .permissionDenied
                 message += " (the account's quota or billing limit is reached; retrying will not help)"
                 retryAfter = nil
