@@ -20,6 +20,7 @@ public struct LLMKit: Sendable {
     package let settings: [String: ProviderSettings]
     package let transport: HTTPTransport
     public let retry: RetryPolicy
+    package let vertexTokens = VertexCredentials.TokenCaches()
 
     /// - Parameters:
     ///   - providers: per-provider settings from code, keyed by provider id; they win over the environment.

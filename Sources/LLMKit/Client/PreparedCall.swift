@@ -75,7 +75,7 @@ extension LLMKit {
         case "anthropic": auth = .header("x-api-key")
         case "gemini": auth = .header("x-goog-api-key")
         case "vertex":
-            let credentials = try VertexCredentials.resolve(token: key, environment: environment)
+            let credentials = try VertexCredentials.resolve(token: key, environment: environment, caches: vertexTokens)
             auth = .vertex(credentials)
             if s?.baseURL == nil, env(info.baseURLVariable) == nil {
                 base = credentials.location == "global"

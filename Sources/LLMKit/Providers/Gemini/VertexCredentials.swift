@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Crypto
 import Foundation
 import LLMKitCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import _CryptoExtras
@@ -26,6 +27,20 @@ package struct VertexCredentials: Sendable {
         var tokenURI: String
     }
 
+    /// Token caches by service account, owned by one `LLMKit` value.
+    package final class TokenCaches: Sendable {
+        private let caches = NIOLockedValueBox<[String: TokenCache]>([:])
+        package init() {}
+        func cache(for key: String) -> TokenCache {
+            caches.withLockedValue { c in
+                if let existing = c[key] { return existing }
+                let new = TokenCache()
+                c[key] = new
+                return new
+            }
+        }
+    }
+
     actor TokenCache {
         var token: String?
         var expires = ContinuousClock.now
@@ -37,7 +52,9 @@ package struct VertexCredentials: Sendable {
     }
 
     /// Reads project, location and credentials from the environment.
-    package static func resolve(token: String?, environment env: [String: String]) throws(LLMError) -> VertexCredentials {
+    package static func resolve(
+        token: String?, environment env: [String: String], caches: TokenCaches
+    ) throws(LLMError) -> VertexCredentials {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
         }
@@ -73,7 +90,8 @@ package struct VertexCredentials: Sendable {
         return VertexCredentials(
             project: project, location: location,
             source: .serviceAccount(
-                ServiceAccount(clientEmail: email, privateKeyPEM: key, tokenURI: uri), TokenCache()))
+                ServiceAccount(clientEmail: email, privateKeyPEM: key, tokenURI: uri),
+                caches.cache(for: email + " " + uri)))
     }
 
     /// The signed JWT assertion for the token exchange.
@@ -114,7 +132,7 @@ package struct VertexCredentials: Sendable {
                 let body = try await response.body.collect(upTo: 1 << 20)
                 let json = try? JSONValue(parsing: Array(body.readableBytesView))
                 guard response.status == .ok, let token = json?["access_token"]?.stringValue else {
-                    let reason = json?["error_description"]?.stringValue ?? json?["error"]?.stringValue ?? "\(response.status)"
+                    let reason = json?["error_description"]?.stringValue ?? json?["error"]?.stringValue ?? "\(response.status): \(String(buffer: body).prefix(200))"
                     throw LLMError(
                         .authentication, "the service-account token exchange failed: \(reason)", provider: "vertex",
                         statusCode: Int(response.status.code))
