@@ -78,7 +78,7 @@ struct ErrorTests {
         let r = CannedResponse(
             status: 429,
             headers: [("request-id", "req_123"), ("anthropic-ratelimit-requests-reset", f.string(from: reset))],
-            body: Array(#"{"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}"#.utf8))
+            body: Fixture.bytes("anthropic/error-529.json"))  // recorded body; the 429 status and headers are under test
         try await LoopbackServer.with([r]) { server in
             let e = try #require(await llmError { _ = try await p.client(server).complete(p.request()) })
             #expect(e.kind == .rateLimited)

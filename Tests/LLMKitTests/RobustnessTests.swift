@@ -100,7 +100,7 @@ struct RobustnessTests {
     @Test func realTimeRetryWaitsAtLeastRetryAfter() async throws {
         let limited = CannedResponse(
             status: 429, headers: [("content-type", "application/json"), ("retry-after-ms", "300")],
-            body: Array("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\"}}".utf8))
+            body: Fixture.bytes("openai-chat/error-400.json"))  // a recorded body; the status and header are what matter
         try await LoopbackServer.with([limited, Fixture.response("openai-chat", "text-stream", ext: "sse")]) { server in
             let r = try await openai.client(server, retry: RetryPolicy(maxRetries: 1)).stream(openai.request()).collect()
             #expect(!r.text.isEmpty)
@@ -124,7 +124,7 @@ struct RobustnessTests {
     @Test func longRetryAfterFailsAtOnce() async throws {
         let limited = CannedResponse(
             status: 429, headers: [("retry-after", "3600")],
-            body: Array("{\"error\":{\"message\":\"quota\",\"type\":\"rate_limit_error\"}}".utf8))
+            body: Fixture.bytes("openai-chat/error-400.json"))
         try await LoopbackServer.with([limited]) { server in
             let retry = RetryPolicy(maxRetries: 3, sleep: { _ in Issue.record("must not sleep") })
             let error = try #require(await llmError { _ = try await openai.client(server, retry: retry).complete(openai.request()) })
