@@ -11,7 +11,7 @@ import NIOCore
 /// after a last `.usage` event when the provider had already reported usage.
 public struct ChatStream: AsyncSequence, Sendable {
     public typealias Element = StreamEvent
-    public typealias Failure = any Error
+    public typealias Failure = LLMError
 
     let kit: LLMKit
     let request: ChatRequest
@@ -21,7 +21,7 @@ public struct ChatStream: AsyncSequence, Sendable {
     }
 
     /// Collects the stream into the final response.
-    public func collect() async throws -> ChatResponse {
+    public func collect() async throws(LLMError) -> ChatResponse {
         for try await event in self {
             if case .finished(let r) = event { return r }
         }
@@ -31,7 +31,7 @@ public struct ChatStream: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         let driver: StreamDriver
 
-        public mutating func next() async throws -> StreamEvent? {
+        public mutating func next() async throws(LLMError) -> StreamEvent? {
             try await driver.next()
         }
     }
