@@ -99,6 +99,7 @@ public final class LoopbackServer: Sendable {
         var requests: [CapturedRequest] = []
         var closedConnections = 0
         var requestTimes: [ContinuousClock.Instant] = []
+        var connections: [any Channel] = []
     }
 
     private let box: NIOLockedValueBox<State>
@@ -112,13 +113,18 @@ public final class LoopbackServer: Sendable {
         self.baseURL = "http://127.0.0.1:\(channel.localAddress!.port!)"
     }
 
+    /// The servers' own event loops, apart from the client's, so a server busy with
+    /// thousands of tiny writes does not starve the client under test.
+    private static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+
     /// Starts a server answering with `responses`, in order.
     public static func start(_ responses: [CannedResponse]) async throws -> LoopbackServer {
         let box = NIOLockedValueBox(State(queue: responses))
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let channel = try await ServerBootstrap(group: Self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                box.withLockedValue { $0.connections.append(channel) }
+                return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Handler(state: box))
                 }
             }
@@ -138,8 +144,11 @@ public final class LoopbackServer: Sendable {
         box.withLockedValue { $0.queue += responses }
     }
 
+    /// Closes the listener and every connection it accepted, so no pooled
+    /// client connection can outlive this server and reach a later one's port.
     public func shutdown() async throws {
         try await channel.close()
+        for c in box.withLockedValue({ $0.connections }) { try? await c.close() }
     }
 
     /// Runs `body` with a started server, shutting it down afterwards.

@@ -42,7 +42,7 @@ struct SSEParserTests {
         let text = ": keep-alive\nid: 7\nretry: 3000\nfoo: bar\ndata:no-space\n\n"
         #expect(parse(text) == [Event(event: "", data: "no-space")])
         var parser = SSEParser()
-        Array(text.utf8).withUnsafeBytes { try! parser.feed($0) { _, _ in } }
+        Array(text.utf8).withUnsafeBytes { parser.feed($0) { _, _ in } }
         #expect(parser.lastEventID == "7")
         #expect(parser.retryMilliseconds == 3000)
     }

@@ -69,11 +69,6 @@ extension AnthropicDialect {
         AnthropicTranslator(context: context)
     }
 
-    package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
-        ErrorMapping.map(
-            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: "ANTHROPIC_API_KEY")
-    }
 }
 
 /// Anthropic stream events to `StreamEvent`s: content blocks by index, tool
@@ -101,18 +96,18 @@ final class AnthropicTranslator: StreamTranslator {
             guard let delta = t.member(root, "delta"), let dt = t.member(delta, "type") else { return }
             let index = t.member(root, "index").flatMap(t.int) ?? 0
             if t.stringEquals(dt, "text_delta") {
-                if let s = t.member(delta, "text") { b.text(try string(t, s), &out) }
+                if let s = t.member(delta, "text") { b.text(try t.text(s, provider: b.context.provider), &out) }
             } else if t.stringEquals(dt, "input_json_delta") {
                 if let s = t.member(delta, "partial_json"), let block = blocks[index] {
-                    b.toolArguments(block, try string(t, s), &out)
+                    b.toolArguments(block, try t.text(s, provider: b.context.provider), &out)
                 }
             } else if t.stringEquals(dt, "thinking_delta") {
                 if let s = t.member(delta, "thinking"), let block = blocks[index] {
-                    b.appendReasoning(at: block, try string(t, s), &out)
+                    b.appendReasoning(at: block, try t.text(s, provider: b.context.provider), &out)
                 }
             } else if t.stringEquals(dt, "signature_delta") {
                 if let s = t.member(delta, "signature"), let block = blocks[index] {
-                    let sig = try string(t, s)
+                    let sig = try t.text(s, provider: b.context.provider)
                     b.updateReasoning(at: block) { $0.signature = ($0.signature ?? "") + sig }
                 }
             }
@@ -120,7 +115,7 @@ final class AnthropicTranslator: StreamTranslator {
             guard let cb = t.member(root, "content_block"), let ct = t.member(cb, "type") else { return }
             let index = t.member(root, "index").flatMap(t.int) ?? 0
             if t.stringEquals(ct, "text") {
-                if let s = t.member(cb, "text"), !t.isEmptyString(s) { b.text(try string(t, s), &out) }
+                if let s = t.member(cb, "text"), !t.isEmptyString(s) { b.text(try t.text(s, provider: b.context.provider), &out) }
             } else if t.stringEquals(ct, "thinking") {
                 b.reasoningPart(
                     ReasoningPart(
@@ -128,7 +123,7 @@ final class AnthropicTranslator: StreamTranslator {
                         signature: t.member(cb, "signature").flatMap(t.string).flatMap { $0.isEmpty ? nil : $0 }), &out)
                 blocks[index] = b.lastBlockIndex
                 if let s = t.member(cb, "thinking"), !t.isEmptyString(s) {
-                    b.appendReasoning(at: b.lastBlockIndex, try string(t, s), &out)
+                    b.appendReasoning(at: b.lastBlockIndex, try t.text(s, provider: b.context.provider), &out)
                 }
             } else if t.stringEquals(ct, "redacted_thinking") {
                 b.reasoningPart(
@@ -183,12 +178,6 @@ final class AnthropicTranslator: StreamTranslator {
         }
     }
 
-    private func string(_ t: JSONTape, _ i: Int) throws(LLMError) -> String {
-        guard let s = t.string(i) else {
-            throw LLMError(.decoding, "Anthropic sent text that is not valid UTF-8", provider: b.context.provider)
-        }
-        return s
-    }
 
     func finish(into out: inout [StreamEvent]) throws(LLMError) -> ChatResponse {
         guard stopped || b.finishReason != nil else {

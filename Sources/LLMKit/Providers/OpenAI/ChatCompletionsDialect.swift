@@ -57,11 +57,6 @@ package struct OpenAIChatDialect: ChatDialect {
         ChatCompletionsTranslator(context: context, reasoningFields: quirks.reasoningFields)
     }
 
-    package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
-        ErrorMapping.map(
-            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: ProviderInfo.named(context.provider)?.keyVariables.first)
-    }
 }
 
 /// Chat Completions stream chunks to events. Tool calls are keyed by `index`
@@ -102,14 +97,14 @@ final class ChatCompletionsTranslator: StreamTranslator {
             if let delta = t.member(choice, "delta"), t.kind(delta) == .object {
                 for field in reasoningFields {
                     if let r = t.member(delta, field), t.kind(r) == .string, !t.isEmptyString(r) {
-                        b.reasoning(try string(t, r), &out)
+                        b.reasoning(try t.text(r, provider: b.context.provider), &out)
                     }
                 }
                 if let c = t.member(delta, "content"), t.kind(c) == .string, !t.isEmptyString(c) {
-                    b.text(try string(t, c), &out)
+                    b.text(try t.text(c, provider: b.context.provider), &out)
                 }
                 if let r = t.member(delta, "refusal"), t.kind(r) == .string, !t.isEmptyString(r) {
-                    b.text(try string(t, r), &out)
+                    b.text(try t.text(r, provider: b.context.provider), &out)
                     b.finishReason = .refusal
                 }
                 if let calls = t.member(delta, "tool_calls") {
@@ -144,12 +139,6 @@ final class ChatCompletionsTranslator: StreamTranslator {
         }
     }
 
-    private func string(_ t: JSONTape, _ i: Int) throws(LLMError) -> String {
-        guard let s = t.string(i) else {
-            throw LLMError(.decoding, "\(b.context.provider) sent text that is not valid UTF-8", provider: b.context.provider)
-        }
-        return s
-    }
 
     private func streamError(_ t: JSONTape, _ e: Int) -> LLMError {
         let message = t.member(e, "message").flatMap(t.string) ?? t.rawText(e)

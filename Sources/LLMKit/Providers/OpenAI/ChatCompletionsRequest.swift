@@ -41,22 +41,7 @@ extension OpenAIChatDialect {
         if let max = r.maxOutputTokens {
             body.append((reasoningModel ? "max_completion_tokens" : quirks.maxTokensField, .int(max)))
         }
-        if let t = r.temperature {
-            if reasoningModel {
-                warnings.append(
-                    Warning(code: "parameter_dropped", message: "\(context.model) does not accept temperature; dropped"))
-            } else {
-                body.append(("temperature", .double(t)))
-            }
-        }
-        if let p = r.topP {
-            if reasoningModel {
-                warnings.append(
-                    Warning(code: "parameter_dropped", message: "\(context.model) does not accept top_p; dropped"))
-            } else {
-                body.append(("top_p", .double(p)))
-            }
-        }
+        body += OpenAIModels.sampling(r, model: context.model, reasoningModel: reasoningModel, warnings: &warnings)
         if !r.stop.isEmpty { body.append(("stop", .array(r.stop.map(JSONValue.string)))) }
         if !r.tools.isEmpty {
             body.append(("tools", .array(r.tools.map(Self.tool))))

@@ -17,21 +17,7 @@ package struct OpenAIResponsesDialect: ChatDialect {
         if reasoningModel { body.append(("include", ["reasoning.encrypted_content"])) }
         if stream { body.append(("stream", true)) }
         if let m = r.maxOutputTokens { body.append(("max_output_tokens", .int(m))) }
-        if let t = r.temperature {
-            if reasoningModel {
-                warnings.append(
-                    Warning(code: "parameter_dropped", message: "\(context.model) does not accept temperature; dropped"))
-            } else {
-                body.append(("temperature", .double(t)))
-            }
-        }
-        if let p = r.topP {
-            if reasoningModel {
-                warnings.append(Warning(code: "parameter_dropped", message: "\(context.model) does not accept top_p; dropped"))
-            } else {
-                body.append(("top_p", .double(p)))
-            }
-        }
+        body += OpenAIModels.sampling(r, model: context.model, reasoningModel: reasoningModel, warnings: &warnings)
         if !r.stop.isEmpty {
             warnings.append(Warning(code: "parameter_dropped", message: "the Responses API has no stop sequences; dropped"))
         }

@@ -73,11 +73,6 @@ extension OpenAIResponsesDialect {
         ResponsesTranslator(context: context)
     }
 
-    package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
-        ErrorMapping.map(
-            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: "OPENAI_API_KEY")
-    }
 }
 
 /// Responses stream events: items by `output_index`, reasoning summaries and
@@ -103,15 +98,15 @@ final class ResponsesTranslator: StreamTranslator {
         guard let type = t.member(root, "type") else { return }
         let index = t.member(root, "output_index").flatMap(t.int) ?? -1
         if t.stringEquals(type, "response.output_text.delta") || t.stringEquals(type, "response.refusal.delta") {
-            if let d = t.member(root, "delta") { b.text(try string(t, d), &out) }
+            if let d = t.member(root, "delta") { b.text(try t.text(d, provider: b.context.provider), &out) }
             if t.stringEquals(type, "response.refusal.delta") { b.finishReason = .refusal }
         } else if t.stringEquals(type, "response.function_call_arguments.delta") {
-            if let d = t.member(root, "delta"), let block = items[index] { b.toolArguments(block, try string(t, d), &out) }
+            if let d = t.member(root, "delta"), let block = items[index] { b.toolArguments(block, try t.text(d, provider: b.context.provider), &out) }
         } else if t.stringEquals(type, "response.reasoning_summary_text.delta")
             || t.stringEquals(type, "response.reasoning_text.delta")
         {
             guard let d = t.member(root, "delta") else { return }
-            let delta = try string(t, d)
+            let delta = try t.text(d, provider: b.context.provider)
             let s = t.member(root, "summary_index").flatMap(t.int) ?? 0
             if let block = items[index] {
                 if let last = summaryIndex[index], last != s { b.appendReasoning(at: block, "\n\n", &out) }
@@ -179,12 +174,6 @@ final class ResponsesTranslator: StreamTranslator {
         }
     }
 
-    private func string(_ t: JSONTape, _ i: Int) throws(LLMError) -> String {
-        guard let s = t.string(i) else {
-            throw LLMError(.decoding, "OpenAI sent text that is not valid UTF-8", provider: b.context.provider)
-        }
-        return s
-    }
 
     func finish(into out: inout [StreamEvent]) throws(LLMError) -> ChatResponse {
         guard done else {

@@ -41,6 +41,25 @@ package protocol StreamTranslator: AnyObject {
     var partialUsage: Usage? { get }
 }
 
+extension ChatDialect {
+    /// The shared mapping of error answers (see `ErrorMapping`).
+    package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
+        ErrorMapping.map(
+            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
+            keyVariable: ProviderInfo.named(context.provider)?.keyVariables.first)
+    }
+}
+
+extension JSONTape {
+    /// The string at `i`, or a decoding error naming `provider` when it is not valid UTF-8.
+    package func text(_ i: Int, provider: String) throws(LLMError) -> String {
+        guard let s = string(i) else {
+            throw LLMError(.decoding, "\(provider) sent text that is not valid UTF-8", provider: provider)
+        }
+        return s
+    }
+}
+
 extension StreamTranslator {
     /// Parses `data` into `tape`, mapping failures to a decoding error that shows the event.
     package func parse(

@@ -61,6 +61,22 @@ package enum OpenAIModels {
         return prefersResponses(m)
     }
 
+    /// `temperature` and `top_p`, which OpenAI reasoning models reject: dropped for them, with warnings.
+    package static func sampling(
+        _ r: ChatRequest, model: String, reasoningModel: Bool, warnings: inout [Warning]
+    ) -> [(key: String, value: JSONValue)] {
+        var out: [(key: String, value: JSONValue)] = []
+        for (name, value) in [("temperature", r.temperature), ("top_p", r.topP)] {
+            guard let value else { continue }
+            if reasoningModel {
+                warnings.append(Warning(code: "parameter_dropped", message: "\(model) does not accept \(name); dropped"))
+            } else {
+                out.append((name, .double(value)))
+            }
+        }
+        return out
+    }
+
     /// Maps a neutral reasoning config to an OpenAI effort, with a warning when approximated.
     package static func effort(_ config: ReasoningConfig, model: String, warnings: inout [Warning]) -> String? {
         switch config {
