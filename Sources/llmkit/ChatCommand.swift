@@ -30,8 +30,10 @@ struct ChatCommand: AsyncParsableCommand {
     @Option(help: "A system message, sent first.")
     var system: String?
 
-    @Flag(help: "Print the answer as it arrives.")
-    var stream = false
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Stream the answer as it arrives (the default for human output; with --json, one event per line).")
+    var stream: Bool?
 
     @Flag(help: "Print JSON: one object, or with --stream one event per line ending in a \"final\" object.")
     var json = false
@@ -101,7 +103,7 @@ struct ChatCommand: AsyncParsableCommand {
             var settings: [String: ProviderSettings] = [:]
             if let baseURL { settings[provider] = ProviderSettings(baseURL: baseURL) }
             let llm = LLMKit(providers: settings, environment: environment)
-            try await ChatRunner(llm: llm, request: request, json: json, stream: stream).run()
+            try await ChatRunner(llm: llm, request: request, json: json, stream: stream ?? !json).run()
         } catch {
             var e = error
             if provider == DefaultModel.localProvider {

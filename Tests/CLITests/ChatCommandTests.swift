@@ -106,20 +106,23 @@ struct ChatCommandTests {
         let expected = try #require(try Fixture.json("openai-chat/text.expected.json")["text"]?.stringValue)
         try await LoopbackServer.with([try Fixture.response("openai-chat/text.json")]) { server in
             let r = try await CLI.run(
-                ["chat", "--model", "openai/gpt-4o", "--base-url", server.baseURL + "/v1", "hi"], environment: openAIEnv)
+                ["chat", "--model", "openai/gpt-4o", "--base-url", server.baseURL + "/v1", "--no-stream", "hi"],
+                environment: openAIEnv)
             #expect(r.status == 0, "stderr: \(r.stderr)")
             #expect(r.stdout == expected + "\n")
+            #expect(server.requests.first?.json?["stream"] == nil)
             #expect(r.stderr == "[usage] in=16 out=363 reasoning=0 cached=0\n")
         }
     }
 
-    @Test("human --stream output prints the text and tool calls as → name(arguments)")
+    @Test("human output streams by default and prints tool calls as → name(arguments)")
     func humanStream() async throws {
         try await LoopbackServer.with([
             try Fixture.sse("openai-chat/text-stream.sse"), try Fixture.sse("openai-chat/tools-stream.sse"),
         ]) { server in
-            let base = ["chat", "--model", "openai/gpt-4o", "--base-url", server.baseURL + "/v1", "--stream"]
+            let base = ["chat", "--model", "openai/gpt-4o", "--base-url", server.baseURL + "/v1"]
             let text = try await CLI.run(base + ["hi"], environment: openAIEnv)
+            #expect(server.requests.first?.json?["stream"] == true)
             #expect(text.status == 0, "stderr: \(text.stderr)")
             #expect(text.stdout == "The capital of Mexico is Mexico City.\n")
             #expect(text.stderr.contains("[usage] in=14 out=8 reasoning=0 cached=0"))
