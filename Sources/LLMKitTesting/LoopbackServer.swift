@@ -198,9 +198,12 @@ public final class LoopbackServer: Sendable {
                     s.requestTimes.append(.now)
                     return s.queue.isEmpty ? nil : s.queue.removeFirst()
                 }
-                respond(context: context, with: next ?? CannedResponse(
-                    status: 599, headers: [("content-type", "text/plain")],
-                    body: Array("loopback server: no canned response left".utf8)))
+                respond(
+                    context: context,
+                    with: next
+                        ?? CannedResponse(
+                            status: 599, headers: [("content-type", "text/plain")],
+                            body: Array("loopback server: no canned response left".utf8)))
             }
         }
 

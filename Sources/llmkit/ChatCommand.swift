@@ -42,7 +42,8 @@ struct ChatCommand: AsyncParsableCommand {
         help: ArgumentHelp("Reasoning effort, or a thinking-token budget.", valueName: "off|low|medium|high|TOKENS"),
         transform: { text in
             guard let config = ReasoningConfig(parsing: text) else {
-                throw ValidationError("--reasoning must be off, minimal, low, medium, high or a token count, not '\(text)'")
+                throw ValidationError(
+                    "--reasoning must be off, minimal, low, medium, high or a token count, not '\(text)'")
             }
             return config
         })
@@ -63,7 +64,8 @@ struct ChatCommand: AsyncParsableCommand {
     var schema: String?
 
     @Option(
-        help: ArgumentHelp("A JSON array of earlier messages in LLMKit's form (the `message` of --json).", valueName: "file"),
+        help: ArgumentHelp(
+            "A JSON array of earlier messages in LLMKit's form (the `message` of --json).", valueName: "file"),
         completion: .file())
     var messages: String?
 

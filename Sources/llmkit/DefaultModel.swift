@@ -29,7 +29,8 @@ enum DefaultModel {
     static func addLocalHint(to error: LLMError, defaulted: Bool) -> LLMError {
         guard error.kind == .network || (error.kind == .timeout && error.timeoutPhase == .connect) else { return error }
         var e = error
-        e.message += " Start the local model with `scripts/local-model start` (or point LOCAL_BASE_URL at a running OpenAI-compatible server)."
+        e.message +=
+            " Start the local model with `scripts/local-model start` (or point LOCAL_BASE_URL at a running OpenAI-compatible server)."
         if defaulted {
             let variables = hosted.compactMap { ProviderInfo.named($0.provider) }
                 .map { $0.keyVariables.joined(separator: "/") }.joined(separator: ", ")

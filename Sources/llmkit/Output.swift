@@ -4,9 +4,9 @@ import LLMKit
 import LLMKitCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Unbuffered writes to the standard streams: every call reaches the file
@@ -37,9 +37,9 @@ enum Output {
             guard let base = buffer.baseAddress else { return }
             while offset < buffer.count {
                 #if canImport(Glibc)
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
+                    let n = Glibc.write(fd, base + offset, buffer.count - offset)
                 #else
-                let n = Darwin.write(fd, base + offset, buffer.count - offset)
+                    let n = Darwin.write(fd, base + offset, buffer.count - offset)
                 #endif
                 if n > 0 {
                     offset += n

@@ -96,7 +96,10 @@ struct ChatCommandTests {
             #expect(completed.first?["arguments"] == ["city": "Mexico City"])
             let final = try #require(lines.last)
             #expect(final["finishReason"] == "toolCalls")
-            #expect(final["toolCalls"]?.arrayValue?.map(\.keys) == [["id", "name", "arguments"], ["id", "name", "arguments"]])
+            #expect(
+                final["toolCalls"]?.arrayValue?.map(\.keys) == [
+                    ["id", "name", "arguments"], ["id", "name", "arguments"],
+                ])
             #expect(final["toolCalls"]?.arrayValue?.first?["arguments"] == ["city": "Mexico City"])
         }
     }
@@ -205,7 +208,8 @@ struct ChatCommandTests {
             #expect(server.requests.first?.uri == "/v1/messages")
             #expect(server.requests.first?.json?["model"] == "claude-haiku-4-5")
 
-            let both = anthropicOnly.merging(["OPENAI_API_KEY": CLI.secret, "OPENAI_BASE_URL": server.baseURL + "/v1"]) {
+            let both = anthropicOnly.merging(["OPENAI_API_KEY": CLI.secret, "OPENAI_BASE_URL": server.baseURL + "/v1"])
+            {
                 $1
             }
             let second = try await CLI.run(["chat", "--json", "hi"], environment: both)
@@ -230,7 +234,9 @@ struct ChatCommandTests {
             #expect(answer["usage"]?["inputTokens"] == 17)
             let message = try #require(answer["message"])
 
-            let history: JSONValue = [["role": "user", "parts": [["type": "text", "text": "What is 4200 + 42?"]]], message]
+            let history: JSONValue = [
+                ["role": "user", "parts": [["type": "text", "text": "What is 4200 + 42?"]]], message,
+            ]
             let file = try dir.write("history.json", JSONWriter.pretty(history))
             let second = try await CLI.run(
                 ["chat"] + model + ["--messages", file, "--json", "And times two?"], environment: env)
@@ -305,7 +311,8 @@ struct ChatCommandTests {
     @Test(
         "usage errors keep ArgumentParser's exit code 64",
         arguments: [
-            ["chat", "--reasoning", "lots", "hi"], ["chat", "--api", "soap", "hi"], ["chat", "--max-tokens", "0", "hi"],
+            ["chat", "--reasoning", "lots", "hi"], ["chat", "--api", "soap", "hi"],
+            ["chat", "--max-tokens", "0", "hi"],
             ["chat"], ["models", "--provider", "bogus"],
         ])
     func usageErrors(arguments: [String]) async throws {
@@ -321,7 +328,8 @@ struct ChatCommandTests {
         for arguments in [
             ["--tools", notArray], ["--messages", badMessages], ["--schema", dir.url.path + "/missing.json"],
         ] {
-            let r = try await CLI.run(["chat", "--model", "openai/gpt-4o"] + arguments + ["hi"], environment: openAIEnv)
+            let r = try await CLI.run(
+                ["chat", "--model", "openai/gpt-4o"] + arguments + ["hi"], environment: openAIEnv)
             #expect(r.status == 1)
             #expect(try r.error()["kind"] == "invalidRequest")
         }

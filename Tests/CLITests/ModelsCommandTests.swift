@@ -15,7 +15,8 @@ struct ModelsCommandTests {
         for item in list {
             #expect(
                 item.keys == [
-                    "id", "displayName", "defaultBaseURL", "keyVariables", "baseURLVariable", "requiresKey", "configured",
+                    "id", "displayName", "defaultBaseURL", "keyVariables", "baseURLVariable", "requiresKey",
+                    "configured",
                     "setupHint",
                 ])
         }

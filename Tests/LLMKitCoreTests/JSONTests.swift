@@ -92,10 +92,12 @@ struct JSONTests {
         case 2: return .int(Int.random(in: -1_000_000...1_000_000, using: &rng))
         case 3:
             let scalars: [Character] = ["a", "é", "中", "😊", "\"", "\\", "\n", "\u{01}", " ", "/"]
-            return .string(String((0..<Int.random(in: 0..<8, using: &rng)).map { _ in scalars.randomElement(using: &rng)! }))
+            return .string(
+                String((0..<Int.random(in: 0..<8, using: &rng)).map { _ in scalars.randomElement(using: &rng)! }))
         case 4: return .array((0..<Int.random(in: 0..<4, using: &rng)).map { _ in random(depth: depth + 1, &rng) })
         default:
-            return .object((0..<Int.random(in: 0..<4, using: &rng)).map { k in ("k\(k)", random(depth: depth + 1, &rng)) })
+            return .object(
+                (0..<Int.random(in: 0..<4, using: &rng)).map { k in ("k\(k)", random(depth: depth + 1, &rng)) })
         }
     }
 }

@@ -33,17 +33,26 @@ struct ErrorTests {
         Case(
             path: "anthropic/error-401", kind: .authentication, status: 401, type: "authentication_error",
             messageContains: "ANTHROPIC_API_KEY"),
-        Case(path: "anthropic/error-404", kind: .notFound, status: 404, type: "not_found_error", messageContains: "model"),
-        Case(path: "anthropic/error-529", kind: .overloaded, status: 529, type: "overloaded_error", messageContains: "Overloaded"),
-        Case(path: "gemini/error-400", kind: .authentication, status: 400, type: "INVALID_ARGUMENT", messageContains: "GEMINI_API_KEY"),
         Case(
-            path: "gemini/error-429", kind: .rateLimited, status: 429, type: "RESOURCE_EXHAUSTED", retryAfter: .seconds(58),
+            path: "anthropic/error-404", kind: .notFound, status: 404, type: "not_found_error", messageContains: "model"
+        ),
+        Case(
+            path: "anthropic/error-529", kind: .overloaded, status: 529, type: "overloaded_error",
+            messageContains: "Overloaded"),
+        Case(
+            path: "gemini/error-400", kind: .authentication, status: 400, type: "INVALID_ARGUMENT",
+            messageContains: "GEMINI_API_KEY"),
+        Case(
+            path: "gemini/error-429", kind: .rateLimited, status: 429, type: "RESOURCE_EXHAUSTED",
+            retryAfter: .seconds(58),
             messageContains: "quota"),
         Case(
             path: "gemini/error-429-daily", kind: .rateLimited, status: 429, type: "RESOURCE_EXHAUSTED",
             retryAfter: .seconds(2), messageContains: "quota"),
         Case(path: "gemini/error-503", kind: .server, status: 503, type: "UNAVAILABLE", messageContains: "demand"),
-        Case(path: "vertex/error-400", kind: .invalidRequest, status: 400, type: "INVALID_ARGUMENT", messageContains: "robots.txt"),
+        Case(
+            path: "vertex/error-400", kind: .invalidRequest, status: 400, type: "INVALID_ARGUMENT",
+            messageContains: "robots.txt"),
         Case(
             path: "deepseek/error-400", kind: .invalidRequest, status: 400, code: "invalid_request_error",
             messageContains: "reasoning_content"),
@@ -99,7 +108,9 @@ struct ErrorTests {
 
     @Test func keysNeverAppearInErrors() async throws {
         let p = FixtureProvider.named("openai-chat")
-        let body = Array(#"{"error":{"message":"Incorrect API key provided: sk-test-SECRET-9876.","type":"invalid_request_error","code":"invalid_api_key"}}"#.utf8)
+        let body = Array(
+            #"{"error":{"message":"Incorrect API key provided: sk-test-SECRET-9876.","type":"invalid_request_error","code":"invalid_api_key"}}"#
+                .utf8)
         try await LoopbackServer.with([CannedResponse(status: 401, body: body)]) { server in
             let e = try #require(await llmError { _ = try await p.client(server).complete(p.request()) })
             #expect(e.kind == .authentication)
@@ -112,35 +123,44 @@ struct ErrorTests {
 
     @Test func missingKeyNamesTheVariable() async throws {
         let llm = LLMKit(environment: [:])
-        let e = try #require(await llmError { _ = try await llm.complete(ChatRequest(model: "anthropic/claude-sonnet-4-5", messages: [.user("hi")])) })
+        let e = try #require(
+            await llmError {
+                _ = try await llm.complete(ChatRequest(model: "anthropic/claude-sonnet-4-5", messages: [.user("hi")]))
+            })
         #expect(e.kind == .notConfigured)
         #expect(e.message.contains("ANTHROPIC_API_KEY"))
     }
 
     @Test func unknownProviderListsTheKnownOnes() async throws {
         let llm = LLMKit(environment: [:])
-        let e = try #require(await llmError { _ = try await llm.complete(ChatRequest(model: "nope/x", messages: [.user("hi")])) })
+        let e = try #require(
+            await llmError { _ = try await llm.complete(ChatRequest(model: "nope/x", messages: [.user("hi")])) })
         #expect(e.kind == .notConfigured)
         #expect(e.message.contains("openai") && e.message.contains("anthropic"))
     }
 
     @Test func malformedModelID() async throws {
         let llm = LLMKit(environment: [:])
-        let e = try #require(await llmError { _ = try await llm.complete(ChatRequest(model: "gpt-4o", messages: [.user("hi")])) })
+        let e = try #require(
+            await llmError { _ = try await llm.complete(ChatRequest(model: "gpt-4o", messages: [.user("hi")])) })
         #expect(e.kind == .invalidRequest)
         #expect(e.message.contains("provider/model"))
     }
 
     @Test func vertexWithoutProjectSaysWhatToSet() async throws {
         let llm = LLMKit(environment: ["VERTEX_ACCESS_TOKEN": "t"])
-        let e = try #require(await llmError { _ = try await llm.complete(ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")])) })
+        let e = try #require(
+            await llmError {
+                _ = try await llm.complete(ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")]))
+            })
         #expect(e.kind == .notConfigured)
         #expect(e.message.contains("GOOGLE_CLOUD_PROJECT"))
     }
 
     @Test func baseURLFromEnvironment() async throws {
         try await LoopbackServer.with([Fixture.response("anthropic", "text", ext: "json")]) { server in
-            let llm = LLMKit(environment: ["ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": server.baseURL + "/"], retry: .none)
+            let llm = LLMKit(
+                environment: ["ANTHROPIC_API_KEY": "k", "ANTHROPIC_BASE_URL": server.baseURL + "/"], retry: .none)
             _ = try await llm.complete(ChatRequest(model: "anthropic/claude-sonnet-4-5", messages: [.user("hi")]))
             #expect(server.requests.first?.uri == "/v1/messages")
         }

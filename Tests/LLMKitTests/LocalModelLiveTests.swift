@@ -12,7 +12,9 @@ extension Tag {
 /// CI starts the server and sets `LLMKIT_LIVE_LOCAL=1`. The text varies; the shapes do not.
 @Suite(
     "Local model (live)", .tags(.live), .serialized,
-    .enabled(if: ProcessInfo.processInfo.environment["LLMKIT_LIVE_LOCAL"] == "1", "set LLMKIT_LIVE_LOCAL=1 with scripts/local-model running")
+    .enabled(
+        if: ProcessInfo.processInfo.environment["LLMKIT_LIVE_LOCAL"] == "1",
+        "set LLMKIT_LIVE_LOCAL=1 with scripts/local-model running")
 )
 struct LocalModelLiveTests {
     let llm = LLMKit(retry: .none)
@@ -58,8 +60,10 @@ struct LocalModelLiveTests {
         req.maxOutputTokens = 64
         req.outputFormat = .jsonSchema(
             name: "capital",
-            schema: ["type": "object", "properties": ["city": ["type": "string"]], "required": ["city"],
-                     "additionalProperties": false])
+            schema: [
+                "type": "object", "properties": ["city": ["type": "string"]], "required": ["city"],
+                "additionalProperties": false,
+            ])
         let r = try await llm.complete(req)
         let json = try JSONValue(parsing: r.text)
         #expect(json["city"]?.stringValue != nil, "\(r.text)")

@@ -31,11 +31,14 @@ struct RequestTests {
         let p = FixtureProvider.named("openai-chat")
         var request = ChatRequest(
             model: "openai/gpt-4o",
-            messages: [.system("Be brief."), .user([.text("What is this?"), .image(.data(Self.png, mimeType: "image/png"))])],
+            messages: [
+                .system("Be brief."), .user([.text("What is this?"), .image(.data(Self.png, mimeType: "image/png"))]),
+            ],
             tools: [Self.weather], toolChoice: .auto, maxOutputTokens: 100, temperature: 0.5, stop: ["END"],
             outputFormat: .jsonSchema(name: "reply", schema: Self.schema))
         request.api = .chatCompletions
-        let (req, _) = try await capture(p, request, stream: true, response: Fixture.response("openai-chat", "text-stream", ext: "sse"))
+        let (req, _) = try await capture(
+            p, request, stream: true, response: Fixture.response("openai-chat", "text-stream", ext: "sse"))
         #expect(req.method == "POST")
         #expect(req.uri == "/v1/chat/completions")
         #expect(req.header("authorization") == "Bearer \(FixtureProvider.key)")
@@ -63,7 +66,8 @@ struct RequestTests {
                 [
                     "type": "function",
                     "function": [
-                        "name": "get_weather", "description": "Weather for a city", "parameters": Self.weather.parameters,
+                        "name": "get_weather", "description": "Weather for a city",
+                        "parameters": Self.weather.parameters,
                     ],
                 ]
             ])
@@ -80,7 +84,8 @@ struct RequestTests {
         let request = ChatRequest(
             model: "openai/o4-mini", messages: [.user("hi")], reasoning: .budget(tokens: 20000), maxOutputTokens: 500,
             temperature: 0.2, api: .chatCompletions)
-        let (req, r) = try await capture(p, request, stream: false, response: Fixture.response("openai-chat", "reasoning-usage", ext: "json"))
+        let (req, r) = try await capture(
+            p, request, stream: false, response: Fixture.response("openai-chat", "reasoning-usage", ext: "json"))
         let body = try #require(req.json)
         #expect(body["reasoning_effort"] == "high")
         #expect(body["max_completion_tokens"] == 500)
@@ -92,8 +97,10 @@ struct RequestTests {
         let p = FixtureProvider.named("openai-responses")
         let request = ChatRequest(
             model: "openai/gpt-5", messages: [.system("Be brief."), .user("hi")], tools: [Self.weather],
-            reasoning: .effort(.high), maxOutputTokens: 300, outputFormat: .jsonSchema(name: "reply", schema: Self.schema))
-        let (req, _) = try await capture(p, request, stream: true, response: Fixture.response("openai-responses", "text-stream", ext: "sse"))
+            reasoning: .effort(.high), maxOutputTokens: 300,
+            outputFormat: .jsonSchema(name: "reply", schema: Self.schema))
+        let (req, _) = try await capture(
+            p, request, stream: true, response: Fixture.response("openai-responses", "text-stream", ext: "sse"))
         #expect(req.uri == "/v1/responses")
         let body = try #require(req.json)
         #expect(body["model"] == "gpt-5")
@@ -124,7 +131,8 @@ struct RequestTests {
         let request = ChatRequest(
             model: "anthropic/claude-sonnet-4-5", messages: [system, cached], tools: [Self.weather],
             toolChoice: .required, reasoning: .budget(tokens: 2000), maxOutputTokens: 1000, temperature: 0.3)
-        let (req, r) = try await capture(p, request, stream: true, response: Fixture.response("anthropic", "text-stream", ext: "sse"))
+        let (req, r) = try await capture(
+            p, request, stream: true, response: Fixture.response("anthropic", "text-stream", ext: "sse"))
         #expect(req.uri == "/v1/messages")
         #expect(req.header("x-api-key") == FixtureProvider.key)
         #expect(req.header("authorization") == nil)
@@ -139,7 +147,9 @@ struct RequestTests {
         #expect(body["temperature"] == nil)
         #expect(r.warnings.contains { $0.code == "parameter_dropped" })
         #expect(
-            body["system"] == [["type": "text", "text": "Be brief.", "cache_control": ["type": "ephemeral", "ttl": "1h"]]])
+            body["system"] == [
+                ["type": "text", "text": "Be brief.", "cache_control": ["type": "ephemeral", "ttl": "1h"]]
+            ])
         #expect(
             body["messages"] == [
                 [
@@ -166,10 +176,12 @@ struct RequestTests {
         let request = ChatRequest(
             model: "anthropic/claude-opus-4-6", messages: [.user("hi")], reasoning: .effort(.medium),
             outputFormat: .jsonSchema(name: "reply", schema: Self.schema))
-        let (req, _) = try await capture(p, request, stream: false, response: Fixture.response("anthropic", "text", ext: "json"))
+        let (req, _) = try await capture(
+            p, request, stream: false, response: Fixture.response("anthropic", "text", ext: "json"))
         let body = try #require(req.json)
         #expect(body["thinking"] == ["type": "adaptive"])
-        #expect(body["output_config"] == ["effort": "medium", "format": ["type": "json_schema", "schema": Self.schema]])
+        #expect(
+            body["output_config"] == ["effort": "medium", "format": ["type": "json_schema", "schema": Self.schema]])
         #expect(body["max_tokens"] == 4096)
         #expect(body["stream"] == nil)
     }
@@ -178,10 +190,14 @@ struct RequestTests {
         let p = FixtureProvider.named("gemini")
         let request = ChatRequest(
             model: "gemini/gemini-2.5-flash",
-            messages: [.system("Be brief."), .user([.text("What is this?"), .image(.data(Self.png, mimeType: "image/png"))])],
-            tools: [Self.weather], toolChoice: .tool("get_weather"), reasoning: .budget(tokens: 1024), maxOutputTokens: 200,
+            messages: [
+                .system("Be brief."), .user([.text("What is this?"), .image(.data(Self.png, mimeType: "image/png"))]),
+            ],
+            tools: [Self.weather], toolChoice: .tool("get_weather"), reasoning: .budget(tokens: 1024),
+            maxOutputTokens: 200,
             temperature: 0.1, outputFormat: .jsonSchema(name: "reply", schema: Self.schema))
-        let (req, _) = try await capture(p, request, stream: true, response: Fixture.response("gemini", "text-stream", ext: "sse"))
+        let (req, _) = try await capture(
+            p, request, stream: true, response: Fixture.response("gemini", "text-stream", ext: "sse"))
         #expect(req.uri == "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse")
         #expect(req.header("x-goog-api-key") == FixtureProvider.key)
         #expect(req.header("authorization") == nil)
@@ -191,7 +207,9 @@ struct RequestTests {
             body["contents"] == [
                 [
                     "role": "user",
-                    "parts": [["text": "What is this?"], ["inlineData": ["mimeType": "image/png", "data": "iVBORw=="]]],
+                    "parts": [
+                        ["text": "What is this?"], ["inlineData": ["mimeType": "image/png", "data": "iVBORw=="]],
+                    ],
                 ]
             ])
         #expect(
@@ -205,7 +223,8 @@ struct RequestTests {
                     ]
                 ]
             ])
-        #expect(body["toolConfig"] == ["functionCallingConfig": ["mode": "ANY", "allowedFunctionNames": ["get_weather"]]])
+        #expect(
+            body["toolConfig"] == ["functionCallingConfig": ["mode": "ANY", "allowedFunctionNames": ["get_weather"]]])
         #expect(
             body["generationConfig"] == [
                 "maxOutputTokens": 200, "temperature": 0.1, "responseMimeType": "application/json",
@@ -215,18 +234,24 @@ struct RequestTests {
 
     @Test func geminiThreeTakesThinkingLevels() async throws {
         let p = FixtureProvider.named("gemini")
-        let request = ChatRequest(model: "gemini/gemini-3-pro-preview", messages: [.user("hi")], reasoning: .effort(.medium))
-        let (req, r) = try await capture(p, request, stream: false, response: Fixture.response("gemini", "text", ext: "json"))
+        let request = ChatRequest(
+            model: "gemini/gemini-3-pro-preview", messages: [.user("hi")], reasoning: .effort(.medium))
+        let (req, r) = try await capture(
+            p, request, stream: false, response: Fixture.response("gemini", "text", ext: "json"))
         #expect(req.uri == "/v1beta/models/gemini-3-pro-preview:generateContent")
-        #expect(req.json?["generationConfig"] == ["thinkingConfig": ["thinkingLevel": "high", "includeThoughts": true]])
+        #expect(
+            req.json?["generationConfig"] == ["thinkingConfig": ["thinkingLevel": "high", "includeThoughts": true]])
         #expect(r.warnings.map(\.code) == ["reasoning_approximated"])
     }
 
     @Test func vertexURLAndBearerToken() async throws {
         let p = FixtureProvider.named("vertex")
         let request = ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")])
-        let (req, r) = try await capture(p, request, stream: false, response: Fixture.response("vertex", "text", ext: "json"))
-        #expect(req.uri == "/v1/projects/proj/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent")
+        let (req, r) = try await capture(
+            p, request, stream: false, response: Fixture.response("vertex", "text", ext: "json"))
+        #expect(
+            req.uri
+                == "/v1/projects/proj/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent")
         #expect(req.header("authorization") == "Bearer \(FixtureProvider.key)")
         #expect(req.header("x-goog-api-key") == nil)
         #expect(r.provider == "vertex")
@@ -234,8 +259,11 @@ struct RequestTests {
 
     @Test func deepSeekThinkingParameter() async throws {
         let p = FixtureProvider.named("deepseek")
-        let request = ChatRequest(model: "deepseek/deepseek-v4-pro", messages: [.user("hi")], reasoning: .effort(.medium), maxOutputTokens: 64)
-        let (req, r) = try await capture(p, request, stream: true, response: Fixture.response("deepseek", "reasoner-stream", ext: "sse"))
+        let request = ChatRequest(
+            model: "deepseek/deepseek-v4-pro", messages: [.user("hi")], reasoning: .effort(.medium), maxOutputTokens: 64
+        )
+        let (req, r) = try await capture(
+            p, request, stream: true, response: Fixture.response("deepseek", "reasoner-stream", ext: "sse"))
         #expect(req.uri == "/chat/completions")
         let body = try #require(req.json)
         #expect(body["thinking"] == ["type": "enabled"])
@@ -247,7 +275,8 @@ struct RequestTests {
     @Test func localProviderSendsNoAuthorizationWithoutKey() async throws {
         try await LoopbackServer.with([Fixture.response("local", "text", ext: "json")]) { server in
             let llm = LLMKit(environment: ["LOCAL_BASE_URL": server.baseURL + "/v1"], retry: .none)
-            let r = try await llm.complete(ChatRequest(model: "local/smollm2", messages: [.user("hi")], maxOutputTokens: 32))
+            let r = try await llm.complete(
+                ChatRequest(model: "local/smollm2", messages: [.user("hi")], maxOutputTokens: 32))
             let req = server.requests[0]
             #expect(req.uri == "/v1/chat/completions")
             #expect(req.header("authorization") == nil)
@@ -261,7 +290,8 @@ struct RequestTests {
         let p = FixtureProvider.named("openai-chat")
         var request = p.request()
         request.extraBody = [("service_tier", "flex"), ("model", "gpt-4o-2024-08-06")]
-        let (req, _) = try await capture(p, request, stream: false, response: Fixture.response("openai-chat", "text", ext: "json"))
+        let (req, _) = try await capture(
+            p, request, stream: false, response: Fixture.response("openai-chat", "text", ext: "json"))
         #expect(req.json?["service_tier"] == "flex")
         #expect(req.json?["model"] == "gpt-4o-2024-08-06")
     }

@@ -50,8 +50,10 @@ struct RobustnessTests {
     }
 
     @Test func invalidJSONEventIsADecodingError() async throws {
-        let body = Array("data: {\"id\":\"x\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {not json}\n\n".utf8)
-        let (error, events) = try await streamError(openai, CannedResponse(headers: [("content-type", "text/event-stream")], body: body))
+        let body = Array(
+            "data: {\"id\":\"x\",\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\ndata: {not json}\n\n".utf8)
+        let (error, events) = try await streamError(
+            openai, CannedResponse(headers: [("content-type", "text/event-stream")], body: body))
         let e = try #require(error)
         #expect(e.kind == .decoding)
         #expect(e.message.contains("{not json}"))
@@ -62,24 +64,27 @@ struct RobustnessTests {
         var body = Array("data: {\"choices\":[{\"delta\":{\"content\":\"a".utf8)
         body += [0xC3, 0x28]  // invalid sequence
         body += Array("\"},\"finish_reason\":\"stop\"}]}\n\n".utf8)
-        let (error, _) = try await streamError(openai, CannedResponse(headers: [("content-type", "text/event-stream")], body: body))
+        let (error, _) = try await streamError(
+            openai, CannedResponse(headers: [("content-type", "text/event-stream")], body: body))
         #expect(error?.kind == .decoding)
     }
 
     @Test func htmlBadGatewayIsAServerErrorThatSaysSo() async throws {
         let html = Array("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>".utf8)
-        try await LoopbackServer.with([CannedResponse(status: 502, headers: [("content-type", "text/html")], body: html)]) { server in
+        try await LoopbackServer.with([
+            CannedResponse(status: 502, headers: [("content-type", "text/html")], body: html)
+        ]) { server in
             let error = try #require(await llmError { _ = try await openai.client(server).complete(openai.request()) })
-                #expect(error.kind == .server)
-                #expect(error.statusCode == 502)
-                #expect(error.message.contains("HTML"))
+            #expect(error.kind == .server)
+            #expect(error.statusCode == 502)
+            #expect(error.message.contains("HTML"))
         }
     }
 
     @Test func malformedJSONBodyIsADecodingError() async throws {
         try await LoopbackServer.with([CannedResponse(body: Array("{\"id\": \"x\", \"choices\": [".utf8))]) { server in
             let error = try #require(await llmError { _ = try await openai.client(server).complete(openai.request()) })
-                #expect(error.kind == .decoding)
+            #expect(error.kind == .decoding)
         }
     }
 
@@ -102,7 +107,8 @@ struct RobustnessTests {
             status: 429, headers: [("content-type", "application/json"), ("retry-after-ms", "300")],
             body: Fixture.bytes("openai-chat/error-400.json"))  // a recorded body; the status and header are what matter
         try await LoopbackServer.with([limited, Fixture.response("openai-chat", "text-stream", ext: "sse")]) { server in
-            let r = try await openai.client(server, retry: RetryPolicy(maxRetries: 1)).stream(openai.request()).collect()
+            let r = try await openai.client(server, retry: RetryPolicy(maxRetries: 1)).stream(openai.request())
+                .collect()
             #expect(!r.text.isEmpty)
             let times = server.requestTimes
             #expect(times.count == 2)
@@ -114,9 +120,10 @@ struct RobustnessTests {
         let failing = CannedResponse(status: 503, headers: [], body: [])
         try await LoopbackServer.with([failing, failing, failing, failing]) { server in
             let retry = RetryPolicy(maxRetries: 2, sleep: { _ in })
-            let error = try #require(await llmError { _ = try await openai.client(server, retry: retry).complete(openai.request()) })
-                #expect(error.kind == .server)
-                #expect(error.message.contains("empty body"))
+            let error = try #require(
+                await llmError { _ = try await openai.client(server, retry: retry).complete(openai.request()) })
+            #expect(error.kind == .server)
+            #expect(error.message.contains("empty body"))
             #expect(server.requests.count == 3)
         }
     }
@@ -127,7 +134,8 @@ struct RobustnessTests {
             body: Fixture.bytes("openai-chat/error-400.json"))
         try await LoopbackServer.with([limited]) { server in
             let retry = RetryPolicy(maxRetries: 3, sleep: { _ in Issue.record("must not sleep") })
-            let error = try #require(await llmError { _ = try await openai.client(server, retry: retry).complete(openai.request()) })
+            let error = try #require(
+                await llmError { _ = try await openai.client(server, retry: retry).complete(openai.request()) })
             #expect(error.kind == .rateLimited)
             #expect(error.retryAfter == .seconds(3600))
             #expect(server.requests.count == 1)
@@ -137,7 +145,9 @@ struct RobustnessTests {
     @Test func badRequestIsNotRetried() async throws {
         try await LoopbackServer.with([Fixture.response("openai-chat", "error-400", ext: "json")]) { server in
             let retry = RetryPolicy(maxRetries: 3, sleep: { _ in })
-            await #expect(throws: LLMError.self) { try await openai.client(server, retry: retry).complete(openai.request()) }
+            await #expect(throws: LLMError.self) {
+                try await openai.client(server, retry: retry).complete(openai.request())
+            }
             #expect(server.requests.count == 1)
         }
     }
@@ -145,7 +155,8 @@ struct RobustnessTests {
     @Test func cancellingTheConsumerClosesTheConnection() async throws {
         var r = Fixture.response("openai-chat", "text-stream", ext: "sse")
         let text = String(decoding: r.body, as: UTF8.self)
-        let cut = try #require(text.range(of: "data: ", range: text.index(text.startIndex, offsetBy: 400)..<text.endIndex))
+        let cut = try #require(
+            text.range(of: "data: ", range: text.index(text.startIndex, offsetBy: 400)..<text.endIndex))
         r.body = Array(text[..<cut.lowerBound].utf8)
         r.hangAfterBody = true
         try await LoopbackServer.with([r]) { server in
@@ -191,9 +202,11 @@ struct RobustnessTests {
     }
 
     @Test func connectionRefusedSaysWhatToCheck() async throws {
-        let llm = LLMKit(providers: ["local": ProviderSettings(baseURL: "http://127.0.0.1:9/v1")], environment: [:], retry: .none)
-        let error = try #require(await llmError { _ = try await llm.complete(ChatRequest(model: "local/x", messages: [.user("hi")])) })
-            #expect(error.kind == .network)
-            #expect(error.message.contains("127.0.0.1"))
+        let llm = LLMKit(
+            providers: ["local": ProviderSettings(baseURL: "http://127.0.0.1:9/v1")], environment: [:], retry: .none)
+        let error = try #require(
+            await llmError { _ = try await llm.complete(ChatRequest(model: "local/x", messages: [.user("hi")])) })
+        #expect(error.kind == .network)
+        #expect(error.message.contains("127.0.0.1"))
     }
 }

@@ -58,7 +58,9 @@ struct RoundTripTests {
         let thinking = try #require(blocks.first)
         #expect(thinking["type"] == "thinking")
         #expect(thinking["thinking"] == .string(r1.reasoning ?? ""))
-        #expect(thinking["signature"] == .string(Expected(Fixture.json("anthropic/thinking-stream.expected.json")).signatures[0]))
+        #expect(
+            thinking["signature"]
+                == .string(Expected(Fixture.json("anthropic/thinking-stream.expected.json")).signatures[0]))
         #expect(blocks.last?["type"] == "tool_use")
         #expect(blocks.last?["id"] == .string(r1.toolCalls[0].id))
     }
@@ -66,7 +68,8 @@ struct RoundTripTests {
     @Test func anthropicRedactedThinkingRoundTrip() async throws {
         let p = FixtureProvider.named("anthropic")
         try await LoopbackServer.with([
-            Fixture.response("anthropic", "redacted-thinking", ext: "sse"), Fixture.response("anthropic", "text", ext: "json"),
+            Fixture.response("anthropic", "redacted-thinking", ext: "sse"),
+            Fixture.response("anthropic", "text", ext: "json"),
         ]) { server in
             let llm = p.client(server)
             var request = p.request([.user("hi")])
@@ -83,12 +86,14 @@ struct RoundTripTests {
     @Test func openAIResponsesEncryptedReasoningAndItemIDsGoBack() async throws {
         let p = FixtureProvider.named("openai-responses")
         let plan = ToolDefinition(
-            name: "update_plan", parameters: ["type": "object", "properties": ["plan": ["type": "string"]]], strict: true)
+            name: "update_plan", parameters: ["type": "object", "properties": ["plan": ["type": "string"]]],
+            strict: true)
         let (_, turn2) = try await twoTurns(
             p, first: Fixture.response("openai-responses", "reasoning-tools", ext: "json"),
             second: Fixture.response("openai-responses", "reasoning-tools-turn2", ext: "json"), stream: false,
             prompt: "Compose a poem", result: "plan updated", tools: [plan], reasoning: .effort(.low))
-        let recorded = try #require(Fixture.json("openai-responses/reasoning-tools-turn2.request.json")["input"]?.arrayValue)
+        let recorded = try #require(
+            Fixture.json("openai-responses/reasoning-tools-turn2.request.json")["input"]?.arrayValue)
         let input = try #require(turn2.json?["input"]?.arrayValue)
         #expect(input.count == 4)
         let reasoning = input[1]
@@ -135,7 +140,9 @@ struct RoundTripTests {
             let parts = try #require(server.requests[1].json?["contents"]?.arrayValue?[1]["parts"]?.arrayValue)
             let signed = parts.filter { $0["thoughtSignature"] != nil }
             #expect(signed.count == 1)
-            #expect(signed.first?["thoughtSignature"] == .string(Expected(Fixture.json("gemini/thinking-stream.expected.json")).signatures[0]))
+            #expect(
+                signed.first?["thoughtSignature"]
+                    == .string(Expected(Fixture.json("gemini/thinking-stream.expected.json")).signatures[0]))
             #expect(signed.first?["text"] != nil)
             #expect(signed.first?["thought"] == nil)
             let thoughts = parts.filter { $0["thought"] == true }
@@ -147,7 +154,8 @@ struct RoundTripTests {
         let p = FixtureProvider.named("deepseek")
         let dice = ToolDefinition(name: "roll_dice", parameters: ["type": "object", "properties": [:]])
         try await LoopbackServer.with([
-            Fixture.response("deepseek", "tools-v4-thinking", ext: "json"), Fixture.response("deepseek", "reasoner", ext: "json"),
+            Fixture.response("deepseek", "tools-v4-thinking", ext: "json"),
+            Fixture.response("deepseek", "reasoner", ext: "json"),
         ]) { server in
             let llm = p.client(server)
             var request = p.request([.user("roll")])
@@ -170,7 +178,8 @@ struct RoundTripTests {
     @Test func historyMovedToAnotherProviderDropsForeignReasoningWithWarning() async throws {
         let anthropic = FixtureProvider.named("anthropic")
         let openai = FixtureProvider.named("openai-chat")
-        let r1 = try await LoopbackServer.with([Fixture.response("anthropic", "thinking-tools", ext: "json")]) { server in
+        let r1 = try await LoopbackServer.with([Fixture.response("anthropic", "thinking-tools", ext: "json")]) {
+            server in
             try await anthropic.client(server).complete(anthropic.request([.user("q")]))
         }
         try await LoopbackServer.with([Fixture.response("openai-chat", "text", ext: "json")]) { server in
@@ -182,9 +191,11 @@ struct RoundTripTests {
             let assistant = try #require(body["messages"]?.arrayValue?[1])
             #expect(assistant["reasoning_content"] == nil)
             #expect(assistant["tool_calls"]?.arrayValue?.first?["id"] == .string(call.id))
-            #expect(!JSONWriter.string(body).contains(r1.message.parts.compactMap {
-                if case .reasoning(let r) = $0 { r.signature } else { nil }
-            }.first ?? "<none>"))
+            #expect(
+                !JSONWriter.string(body).contains(
+                    r1.message.parts.compactMap {
+                        if case .reasoning(let r) = $0 { r.signature } else { nil }
+                    }.first ?? "<none>"))
         }
     }
 }

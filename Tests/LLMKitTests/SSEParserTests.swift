@@ -59,7 +59,8 @@ struct SSEParserTests {
     @Test func crAtAReadBoundaryFollowedByLF() {
         let text = "data: a\r\n\r\ndata: b\r\n\r\n"
         for n in 1...9 {
-            #expect(parse(text, splits: [n]) == [Event(event: "", data: "a"), Event(event: "", data: "b")], "split \(n)")
+            #expect(
+                parse(text, splits: [n]) == [Event(event: "", data: "a"), Event(event: "", data: "b")], "split \(n)")
         }
     }
 

@@ -55,7 +55,10 @@ struct VertexAuthTests {
                 key.publicKey.isValidSignature(
                     signature, for: Data((pieces[0] + "." + pieces[1]).utf8), padding: .insecurePKCS1v1_5))
             for r in requests.dropFirst() {
-                #expect(r.uri == "/v1/projects/proj/locations/europe-west4/publishers/google/models/gemini-2.5-flash:generateContent")
+                #expect(
+                    r.uri
+                        == "/v1/projects/proj/locations/europe-west4/publishers/google/models/gemini-2.5-flash:generateContent"
+                )
                 #expect(r.header("authorization") == "Bearer ya29.c.test-token")
             }
         }

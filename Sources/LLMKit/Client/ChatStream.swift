@@ -99,7 +99,8 @@ final class StreamDriver {
                 }
                 state = .streaming(body)
                 feed(chunk)
-                if let total = kit.transport.timeouts.total, pendingError == nil, ContinuousClock.now - started > total {
+                if let total = kit.transport.timeouts.total, pendingError == nil, ContinuousClock.now - started > total
+                {
                     fail(
                         LLMError(
                             .timeout, "the stream took longer than the total timeout (\(total))",

@@ -61,7 +61,8 @@ public struct LLMKit: Sendable {
             } catch {
                 let shown = String(decoding: body.prefix(300), as: UTF8.self)
                 throw LLMError(
-                    .decoding, "\(call.endpoint.info.id) answered with a body that is not valid JSON (\(error)): \(shown)",
+                    .decoding,
+                    "\(call.endpoint.info.id) answered with a body that is not valid JSON (\(error)): \(shown)",
                     provider: call.endpoint.info.id, statusCode: Int(response.status.code),
                     requestID: response.headers.requestID)
             }

@@ -78,7 +78,8 @@ extension LLMKit {
             let credentials = try VertexCredentials.resolve(token: key, environment: environment, caches: vertexTokens)
             auth = .vertex(credentials)
             if s?.baseURL == nil, env(info.baseURLVariable) == nil {
-                base = credentials.location == "global"
+                base =
+                    credentials.location == "global"
                     ? "https://aiplatform.googleapis.com"
                     : "https://\(credentials.location)-aiplatform.googleapis.com"
             }

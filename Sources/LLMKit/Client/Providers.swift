@@ -44,7 +44,9 @@ public struct ProviderInfo: Sendable, Hashable {
             id: "local", displayName: "Local OpenAI-compatible server (llama.cpp, Ollama, vLLM, LM Studio)",
             defaultBaseURL: "http://127.0.0.1:8080/v1", keyVariables: ["LOCAL_API_KEY"],
             baseURLVariable: "LOCAL_BASE_URL", requiresKey: false,
-            setupHint: "start one with `scripts/local-model start`, or point LOCAL_BASE_URL at Ollama (http://127.0.0.1:11434/v1)"),
+            setupHint:
+                "start one with `scripts/local-model start`, or point LOCAL_BASE_URL at Ollama (http://127.0.0.1:11434/v1)"
+        ),
     ]
 
     public static func named(_ id: String) -> ProviderInfo? { builtIn.first { $0.id == id } }

@@ -43,7 +43,8 @@ public struct RetryPolicy: Sendable {
 
     /// The backoff before retry number `attempt` (0-based), with full jitter.
     public func backoff(attempt: Int) -> Duration {
-        let cap = min(Double(maxBackoff.components.seconds) + Double(maxBackoff.components.attoseconds) / 1e18,
+        let cap = min(
+            Double(maxBackoff.components.seconds) + Double(maxBackoff.components.attoseconds) / 1e18,
             (Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18)
                 * pow(2, Double(attempt)))
         return .milliseconds(Int64(cap * random() * 1000))

@@ -81,7 +81,8 @@ package struct HTTPTransport: Sendable {
         }
         if error is HTTPParserError {
             return LLMError(
-                .network, "the response from \(host) was cut off or malformed (truncated): \(error)", provider: provider,
+                .network, "the response from \(host) was cut off or malformed (truncated): \(error)",
+                provider: provider,
                 underlying: error)
         }
         if let e = error as? NIOConnectionError {
@@ -94,9 +95,11 @@ package struct HTTPTransport: Sendable {
         if text.contains("connectTimeout") {
             return LLMError(.timeout, "connecting to \(host) timed out", provider: provider, timeoutPhase: .connect)
         }
-        if text.contains("connection refused") || text.contains("Connection refused") || text.contains("connectFailed") {
+        if text.contains("connection refused") || text.contains("Connection refused") || text.contains("connectFailed")
+        {
             return LLMError(
-                .network, "cannot connect to \(host): connection refused. Is the server running and the base URL right?",
+                .network,
+                "cannot connect to \(host): connection refused. Is the server running and the base URL right?",
                 provider: provider, underlying: error)
         }
         return LLMError(.network, "network error talking to \(host): \(text)", provider: provider, underlying: error)

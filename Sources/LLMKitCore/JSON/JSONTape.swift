@@ -249,7 +249,9 @@ package struct JSONTape: Sendable {
         case .false: return .bool(false)
         case .number: return .number(numberText(i)!)
         case .string:
-            guard let s = string(i) else { throw JSONParseError(offset: Int(t.start), reason: "invalid UTF-8 in string") }
+            guard let s = string(i) else {
+                throw JSONParseError(offset: Int(t.start), reason: "invalid UTF-8 in string")
+            }
             return .string(s)
         case .array:
             var items: [JSONValue] = []

@@ -18,7 +18,9 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
         case .bool(let b):
-            if b { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else {
+            if b {
+                out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])
+            } else {
                 out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])
             }
         case .number(let n): out.append(contentsOf: n.utf8)
@@ -68,7 +70,8 @@ public enum JSONWriter {
         let closePad = String(repeating: "  ", count: indent)
         switch value {
         case .array(let items) where !items.isEmpty:
-            return "[\n" + items.map { pad + pretty($0, indent: indent + 1) }.joined(separator: ",\n") + "\n\(closePad)]"
+            return "[\n" + items.map { pad + pretty($0, indent: indent + 1) }.joined(separator: ",\n")
+                + "\n\(closePad)]"
         case .object(let pairs) where !pairs.isEmpty:
             return "{\n"
                 + pairs.map { pad + string(.string($0.key)) + ": " + pretty($0.value, indent: indent + 1) }

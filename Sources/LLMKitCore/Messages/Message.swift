@@ -27,7 +27,9 @@ public struct Message: Sendable, Hashable, Codable {
     public static func assistant(_ text: String) -> Message { Message(role: .assistant, parts: [.text(text)]) }
     /// The result of a tool call, sent back after an assistant message that asked for it.
     public static func tool(callID: String, name: String? = nil, _ content: String, isError: Bool = false) -> Message {
-        Message(role: .tool, parts: [.toolResult(ToolResult(callID: callID, name: name, content: content, isError: isError))])
+        Message(
+            role: .tool,
+            parts: [.toolResult(ToolResult(callID: callID, name: name, content: content, isError: isError))])
     }
 
     /// The concatenated text parts.

@@ -31,7 +31,8 @@ extension Part: Codable {
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
-                debugDescription: "unknown part type '\(type)' (expected text, image, file, toolCall, toolResult, reasoning)")
+                debugDescription:
+                    "unknown part type '\(type)' (expected text, image, file, toolCall, toolResult, reasoning)")
         }
     }
 
@@ -67,7 +68,8 @@ extension Part: Codable {
 
 /// Standard base64 (RFC 4648) without Foundation.
 public enum Base64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     public static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false, padding: Bool = true) -> String {
         let a = Array(bytes)
@@ -90,7 +92,9 @@ public enum Base64 {
         }
         if urlSafe {
             for k in out.indices {
-                if out[k] == UInt8(ascii: "+") { out[k] = UInt8(ascii: "-") } else if out[k] == UInt8(ascii: "/") {
+                if out[k] == UInt8(ascii: "+") {
+                    out[k] = UInt8(ascii: "-")
+                } else if out[k] == UInt8(ascii: "/") {
                     out[k] = UInt8(ascii: "_")
                 }
             }

@@ -13,7 +13,8 @@ public struct ModelID: Sendable, Hashable, CustomStringConvertible {
         guard let slash = id.firstIndex(of: "/"), slash != id.startIndex, id.index(after: slash) != id.endIndex else {
             throw LLMError(
                 .invalidRequest,
-                "model '\(id)' is not of the form provider/model (e.g. openai/gpt-4o-mini, anthropic/claude-sonnet-4-5)")
+                "model '\(id)' is not of the form provider/model (e.g. openai/gpt-4o-mini, anthropic/claude-sonnet-4-5)"
+            )
         }
         provider = String(id[..<slash])
         model = String(id[id.index(after: slash)...])

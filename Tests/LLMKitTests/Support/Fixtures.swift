@@ -27,12 +27,15 @@ enum Fixture {
 
     /// All cases in `folder` with the given extension that have an `expected.json`.
     static func cases(_ folder: String, ext: String) -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
-        return files.filter { $0.hasSuffix("." + ext) && !$0.hasSuffix(".request.json") && !$0.hasSuffix(".expected.json")
-            && !$0.hasSuffix(".headers.json") && !$0.hasPrefix("error") }
-            .map { String($0.dropLast(ext.count + 1)) }
-            .filter { exists("\(folder)/\($0).expected.json") }
-            .sorted()
+        let files =
+            (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? []
+        return files.filter {
+            $0.hasSuffix("." + ext) && !$0.hasSuffix(".request.json") && !$0.hasSuffix(".expected.json")
+                && !$0.hasSuffix(".headers.json") && !$0.hasPrefix("error")
+        }
+        .map { String($0.dropLast(ext.count + 1)) }
+        .filter { exists("\(folder)/\($0).expected.json") }
+        .sorted()
     }
 
     /// Status and headers recorded with a fixture, if any.
@@ -52,7 +55,8 @@ enum Fixture {
                 if let s = v.stringValue { headers.append((key, s)) }
             }
         }
-        return CannedResponse(status: status, headers: headers, body: bytes("\(folder)/\(name).\(ext)"), delivery: delivery)
+        return CannedResponse(
+            status: status, headers: headers, body: bytes("\(folder)/\(name).\(ext)"), delivery: delivery)
     }
 }
 
@@ -144,11 +148,21 @@ struct Expected {
         }
         #expect(r.finishReason.description == finishReason, "finish reason of \(label)", sourceLocation: sourceLocation)
         let u = r.usage
-        #expect(u?.inputTokens == usage["inputTokens"]?.intValue, "input tokens of \(label)", sourceLocation: sourceLocation)
-        #expect(u?.outputTokens == usage["outputTokens"]?.intValue, "output tokens of \(label)", sourceLocation: sourceLocation)
-        #expect(u?.reasoningTokens == usage["reasoningTokens"]?.intValue, "reasoning tokens of \(label)", sourceLocation: sourceLocation)
-        #expect(u?.cacheReadTokens == usage["cacheReadTokens"]?.intValue, "cache read of \(label)", sourceLocation: sourceLocation)
-        #expect(u?.cacheWriteTokens == usage["cacheWriteTokens"]?.intValue, "cache write of \(label)", sourceLocation: sourceLocation)
+        #expect(
+            u?.inputTokens == usage["inputTokens"]?.intValue, "input tokens of \(label)", sourceLocation: sourceLocation
+        )
+        #expect(
+            u?.outputTokens == usage["outputTokens"]?.intValue, "output tokens of \(label)",
+            sourceLocation: sourceLocation)
+        #expect(
+            u?.reasoningTokens == usage["reasoningTokens"]?.intValue, "reasoning tokens of \(label)",
+            sourceLocation: sourceLocation)
+        #expect(
+            u?.cacheReadTokens == usage["cacheReadTokens"]?.intValue, "cache read of \(label)",
+            sourceLocation: sourceLocation)
+        #expect(
+            u?.cacheWriteTokens == usage["cacheWriteTokens"]?.intValue, "cache write of \(label)",
+            sourceLocation: sourceLocation)
     }
 }
 

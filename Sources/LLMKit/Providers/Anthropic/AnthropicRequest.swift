@@ -11,7 +11,8 @@ package struct AnthropicDialect: ChatDialect {
         let m = model.lowercased()
         if m.contains("opus-4-6") || m.contains("sonnet-4-6") { return (true, false) }
         if m.contains("opus-4-7") || m.contains("mythos") || m.contains("fable") { return (true, true) }
-        for major in ["-5", "-6", "-7"] where m.contains("opus\(major)") || m.contains("sonnet\(major)") || m.contains("haiku\(major)") {
+        for major in ["-5", "-6", "-7"]
+        where m.contains("opus\(major)") || m.contains("sonnet\(major)") || m.contains("haiku\(major)") {
             return (true, true)
         }
         return (false, false)
@@ -42,14 +43,16 @@ package struct AnthropicDialect: ChatDialect {
                 effort = e == .minimal ? "low" : e.rawValue
                 if e == .minimal {
                     warnings.append(
-                        Warning(code: "reasoning_approximated", message: "Anthropic has no 'minimal' effort: sent 'low'"))
+                        Warning(
+                            code: "reasoning_approximated", message: "Anthropic has no 'minimal' effort: sent 'low'"))
                 }
             } else {
                 budget = Self.budget(for: e)
                 warnings.append(
                     Warning(
                         code: "reasoning_approximated",
-                        message: "\(context.model) takes a thinking budget: effort '\(e.rawValue)' sent as budget_tokens \(budget!)"
+                        message:
+                            "\(context.model) takes a thinking budget: effort '\(e.rawValue)' sent as budget_tokens \(budget!)"
                     ))
             }
         case .budget(let n)?:
@@ -59,7 +62,8 @@ package struct AnthropicDialect: ChatDialect {
                 warnings.append(
                     Warning(
                         code: "reasoning_approximated",
-                        message: "\(context.model) takes only adaptive thinking: budget \(n) sent as effort '\(effort!)'"))
+                        message:
+                            "\(context.model) takes only adaptive thinking: budget \(n) sent as effort '\(effort!)'"))
             } else {
                 budget = max(1024, n)
                 if n < 1024 {
@@ -112,7 +116,9 @@ package struct AnthropicDialect: ChatDialect {
         if let t = r.temperature {
             if thinking != nil {
                 warnings.append(
-                    Warning(code: "parameter_dropped", message: "Anthropic does not accept temperature with thinking; dropped"))
+                    Warning(
+                        code: "parameter_dropped",
+                        message: "Anthropic does not accept temperature with thinking; dropped"))
             } else {
                 body.append(("temperature", .double(t)))
             }
@@ -143,7 +149,8 @@ package struct AnthropicDialect: ChatDialect {
         }
         if stream { body.append(("stream", true)) }
         return WireRequest(
-            path: "/v1/messages", body: .object(body), headers: [("anthropic-version", Self.version)], warnings: warnings)
+            path: "/v1/messages", body: .object(body), headers: [("anthropic-version", Self.version)],
+            warnings: warnings)
     }
 
     static func cacheControl(_ c: CacheControl) -> JSONValue {
@@ -184,7 +191,9 @@ package struct AnthropicDialect: ChatDialect {
                     if r.redacted, let data = r.signature {
                         blocks.append(["type": "redacted_thinking", "data": .string(data)])
                     } else if let signature = r.signature {
-                        blocks.append(["type": "thinking", "thinking": .string(r.text), "signature": .string(signature)])
+                        blocks.append([
+                            "type": "thinking", "thinking": .string(r.text), "signature": .string(signature),
+                        ])
                     } else {
                         unsigned += 1
                     }
@@ -205,7 +214,9 @@ package struct AnthropicDialect: ChatDialect {
             warnings.append(
                 Warning(
                     code: "reasoning_dropped",
-                    message: "dropped \(unsigned) reasoning part(s) without an Anthropic signature (Anthropic rejects unsigned thinking)"))
+                    message:
+                        "dropped \(unsigned) reasoning part(s) without an Anthropic signature (Anthropic rejects unsigned thinking)"
+                ))
         }
         return out.map { ["role": .string($0.role), "content": .array($0.blocks)] }
     }

@@ -12,7 +12,9 @@ extension AnthropicDialect {
     }
 
     /// Merges an Anthropic usage object into `usage` (fields present override).
-    static func mergeUsage(_ t: JSONTape, _ u: Int, into usage: inout Usage, raw: inout (input: Int, read: Int?, write: Int?)) {
+    static func mergeUsage(
+        _ t: JSONTape, _ u: Int, into usage: inout Usage, raw: inout (input: Int, read: Int?, write: Int?)
+    ) {
         if let v = t.member(u, "input_tokens").flatMap(t.int) { raw.input = v }
         if let v = t.member(u, "cache_read_input_tokens").flatMap(t.int) { raw.read = v }
         if let v = t.member(u, "cache_creation_input_tokens").flatMap(t.int) { raw.write = v }
@@ -115,7 +117,9 @@ final class AnthropicTranslator: StreamTranslator {
             guard let cb = t.member(root, "content_block"), let ct = t.member(cb, "type") else { return }
             let index = t.member(root, "index").flatMap(t.int) ?? 0
             if t.stringEquals(ct, "text") {
-                if let s = t.member(cb, "text"), !t.isEmptyString(s) { b.text(try t.text(s, provider: b.context.provider), &out) }
+                if let s = t.member(cb, "text"), !t.isEmptyString(s) {
+                    b.text(try t.text(s, provider: b.context.provider), &out)
+                }
             } else if t.stringEquals(ct, "thinking") {
                 b.reasoningPart(
                     ReasoningPart(
@@ -177,7 +181,6 @@ final class AnthropicTranslator: StreamTranslator {
                 providerType: et)
         }
     }
-
 
     func finish(into out: inout [StreamEvent]) throws(LLMError) -> ChatResponse {
         guard stopped || b.finishReason != nil else {

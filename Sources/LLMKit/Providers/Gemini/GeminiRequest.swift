@@ -54,7 +54,9 @@ package struct GeminiDialect: ChatDialect {
             gen.append(("responseMimeType", "application/json"))
             gen.append(("responseJsonSchema", schema))
         }
-        if let reasoning = r.reasoning, let tc = Self.thinkingConfig(reasoning, model: context.model, warnings: &warnings) {
+        if let reasoning = r.reasoning,
+            let tc = Self.thinkingConfig(reasoning, model: context.model, warnings: &warnings)
+        {
             gen.append(("thinkingConfig", tc))
         }
         if !gen.isEmpty { body.append(("generationConfig", .object(gen))) }
@@ -124,7 +126,9 @@ package struct GeminiDialect: ChatDialect {
                     let name = r.name ?? names[r.callID] ?? r.callID
                     let parsed = try? JSONValue(parsing: r.content.utf8)
                     let response: JSONValue =
-                        if case .object? = parsed { parsed! } else { [r.isError ? "error" : "result": .string(r.content)] }
+                        if case .object? = parsed { parsed! } else {
+                            [r.isError ? "error" : "result": .string(r.content)]
+                        }
                     var fr: [(key: String, value: JSONValue)] = [("name", .string(name)), ("response", response)]
                     if !r.callID.hasPrefix(Self.syntheticIDPrefix) { fr.append(("id", .string(r.callID))) }
                     parts.append(["functionResponse": .object(fr)])

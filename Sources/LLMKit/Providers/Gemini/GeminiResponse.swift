@@ -50,14 +50,16 @@ extension GeminiDialect {
                 if let fc = t.member(p, "functionCall") {
                     let realID = t.member(fc, "id").flatMap(t.string)
                     let block = b.startTool(
-                        id: realID ?? "\(syntheticIDPrefix)\(calls)", name: t.member(fc, "name").flatMap(t.string) ?? "",
+                        id: realID ?? "\(syntheticIDPrefix)\(calls)",
+                        name: t.member(fc, "name").flatMap(t.string) ?? "",
                         arguments: t.member(fc, "args").map { t.rawText($0) } ?? "{}", signature: signature,
                         itemID: realID, &out)
                     calls += 1
                     b.completeTool(block, &out)
                 } else if let textToken = t.member(p, "text") {
                     guard let text = t.string(textToken) else {
-                        failure = LLMError(.decoding, "Gemini sent text that is not valid UTF-8", provider: b.context.provider)
+                        failure = LLMError(
+                            .decoding, "Gemini sent text that is not valid UTF-8", provider: b.context.provider)
                         return
                     }
                     let thought = t.member(p, "thought").flatMap(t.bool) ?? false
@@ -67,7 +69,8 @@ extension GeminiDialect {
                     } else {
                         b.text(text, &out)
                         if let signature {
-                            b.reasoningPart(ReasoningPart(text: "", provider: b.context.family, signature: signature), &out)
+                            b.reasoningPart(
+                                ReasoningPart(text: "", provider: b.context.family, signature: signature), &out)
                         }
                     }
                 } else if let signature {
@@ -84,7 +87,8 @@ extension GeminiDialect {
         var sink: [StreamEvent] = []
         var calls = 0
         guard t.kind(t.root) == .object else {
-            throw LLMError(.decoding, "Gemini answered with something other than a JSON object", provider: context.provider)
+            throw LLMError(
+                .decoding, "Gemini answered with something other than a JSON object", provider: context.provider)
         }
         try Self.read(t, into: &b, calls: &calls, &sink)
         return b.build(&sink)

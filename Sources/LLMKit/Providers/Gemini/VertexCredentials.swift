@@ -102,7 +102,8 @@ package struct VertexCredentials: Sendable {
             "iss": .string(account.clientEmail), "scope": "https://www.googleapis.com/auth/cloud-platform",
             "aud": .string(account.tokenURI), "iat": .int(iat), "exp": .int(iat + 3600),
         ])
-        let input = Base64.encode(header, urlSafe: true, padding: false) + "."
+        let input =
+            Base64.encode(header, urlSafe: true, padding: false) + "."
             + Base64.encode(claims, urlSafe: true, padding: false)
         do {
             let key = try _RSA.Signing.PrivateKey(pemRepresentation: account.privateKeyPEM)
@@ -132,7 +133,9 @@ package struct VertexCredentials: Sendable {
                 let body = try await response.body.collect(upTo: 1 << 20)
                 let json = try? JSONValue(parsing: Array(body.readableBytesView))
                 guard response.status == .ok, let token = json?["access_token"]?.stringValue else {
-                    let reason = json?["error_description"]?.stringValue ?? json?["error"]?.stringValue ?? "\(response.status): \(String(buffer: body).prefix(200))"
+                    let reason =
+                        json?["error_description"]?.stringValue ?? json?["error"]?.stringValue
+                        ?? "\(response.status): \(String(buffer: body).prefix(200))"
                     throw LLMError(
                         .authentication, "the service-account token exchange failed: \(reason)", provider: "vertex",
                         statusCode: Int(response.status.code))

@@ -48,7 +48,9 @@ package struct OpenAIChatDialect: ChatDialect {
                     arguments: f.flatMap { t.member($0, "arguments") }.flatMap(t.string) ?? "", &sink)
             }
         }
-        if b.finishReason == nil { b.finishReason = t.member(choice, "finish_reason").flatMap { Self.finishReason(t, $0) } }
+        if b.finishReason == nil {
+            b.finishReason = t.member(choice, "finish_reason").flatMap { Self.finishReason(t, $0) }
+        }
         b.usage = t.member(t.root, "usage").flatMap { OpenAIUsage.read(t, $0) }
         return b.build(&sink)
     }
@@ -138,7 +140,6 @@ final class ChatCompletionsTranslator: StreamTranslator {
             }
         }
     }
-
 
     private func streamError(_ t: JSONTape, _ e: Int) -> LLMError {
         let message = t.member(e, "message").flatMap(t.string) ?? t.rawText(e)

@@ -32,7 +32,10 @@ extension OpenAIChatDialect {
         var warnings: [Warning] = []
         var body: [(key: String, value: JSONValue)] = [("model", .string(context.model))]
         body.append(
-            ("messages", .array(try messages(r.messages, hasTools: !r.tools.isEmpty, context: context, warnings: &warnings))))
+            (
+                "messages",
+                .array(try messages(r.messages, hasTools: !r.tools.isEmpty, context: context, warnings: &warnings))
+            ))
         if stream {
             body.append(("stream", true))
             body.append(("stream_options", ["include_usage": true]))
@@ -76,7 +79,8 @@ extension OpenAIChatDialect {
                         warnings.append(
                             Warning(
                                 code: "reasoning_approximated",
-                                message: "DeepSeek takes reasoning effort low or high: '\(e.rawValue)' sent as '\(mapped)'"))
+                                message:
+                                    "DeepSeek takes reasoning effort low or high: '\(e.rawValue)' sent as '\(mapped)'"))
                     }
                     body.append(("reasoning_effort", .string(mapped)))
                 case .budget(let n):
@@ -128,7 +132,8 @@ extension OpenAIChatDialect {
                     warnings.append(
                         Warning(
                             code: "reasoning_dropped",
-                            message: "\(context.provider) Chat Completions does not take reasoning back; it was not sent"))
+                            message:
+                                "\(context.provider) Chat Completions does not take reasoning back; it was not sent"))
                 }
                 if !calls.isEmpty {
                     msg.append(
@@ -139,7 +144,8 @@ extension OpenAIChatDialect {
                                     [
                                         "id": .string(c.id), "type": "function",
                                         "function": [
-                                            "name": .string(c.name), "arguments": .string(Self.argumentsText(c.arguments)),
+                                            "name": .string(c.name),
+                                            "arguments": .string(Self.argumentsText(c.arguments)),
                                         ],
                                     ]
                                 })

@@ -19,7 +19,8 @@ package struct OpenAIResponsesDialect: ChatDialect {
         if let m = r.maxOutputTokens { body.append(("max_output_tokens", .int(m))) }
         body += OpenAIModels.sampling(r, model: context.model, reasoningModel: reasoningModel, warnings: &warnings)
         if !r.stop.isEmpty {
-            warnings.append(Warning(code: "parameter_dropped", message: "the Responses API has no stop sequences; dropped"))
+            warnings.append(
+                Warning(code: "parameter_dropped", message: "the Responses API has no stop sequences; dropped"))
         }
         if !r.tools.isEmpty {
             body.append(
@@ -27,7 +28,9 @@ package struct OpenAIResponsesDialect: ChatDialect {
                     "tools",
                     .array(
                         r.tools.map { t in
-                            var o: [(key: String, value: JSONValue)] = [("type", "function"), ("name", .string(t.name))]
+                            var o: [(key: String, value: JSONValue)] = [
+                                ("type", "function"), ("name", .string(t.name)),
+                            ]
                             if let d = t.description { o.append(("description", .string(d))) }
                             o.append(("parameters", t.parameters))
                             o.append(("strict", .bool(t.strict ?? false)))
@@ -98,7 +101,9 @@ package struct OpenAIResponsesDialect: ChatDialect {
                                 ])
                         }
                     case .toolResult(let r):
-                        out.append(["type": "function_call_output", "call_id": .string(r.callID), "output": .string(r.content)])
+                        out.append([
+                            "type": "function_call_output", "call_id": .string(r.callID), "output": .string(r.content),
+                        ])
                     default: break
                     }
                 }
@@ -141,7 +146,9 @@ package struct OpenAIResponsesDialect: ChatDialect {
                 flushText()
             case .tool:
                 for case .toolResult(let r) in m.parts {
-                    out.append(["type": "function_call_output", "call_id": .string(r.callID), "output": .string(r.content)])
+                    out.append([
+                        "type": "function_call_output", "call_id": .string(r.callID), "output": .string(r.content),
+                    ])
                 }
             }
         }

@@ -47,7 +47,8 @@ extension OpenAIResponsesDialect {
                     itemID: t.member(item, "id").flatMap(t.string)), &out)
         } else if t.stringEquals(type, "function_call") {
             let block = b.startTool(
-                id: t.member(item, "call_id").flatMap(t.string) ?? "", name: t.member(item, "name").flatMap(t.string) ?? "",
+                id: t.member(item, "call_id").flatMap(t.string) ?? "",
+                name: t.member(item, "name").flatMap(t.string) ?? "",
                 arguments: t.member(item, "arguments").flatMap(t.string) ?? "",
                 itemID: t.member(item, "id").flatMap(t.string), &out)
             b.completeTool(block, &out)
@@ -101,7 +102,9 @@ final class ResponsesTranslator: StreamTranslator {
             if let d = t.member(root, "delta") { b.text(try t.text(d, provider: b.context.provider), &out) }
             if t.stringEquals(type, "response.refusal.delta") { b.finishReason = .refusal }
         } else if t.stringEquals(type, "response.function_call_arguments.delta") {
-            if let d = t.member(root, "delta"), let block = items[index] { b.toolArguments(block, try t.text(d, provider: b.context.provider), &out) }
+            if let d = t.member(root, "delta"), let block = items[index] {
+                b.toolArguments(block, try t.text(d, provider: b.context.provider), &out)
+            }
         } else if t.stringEquals(type, "response.reasoning_summary_text.delta")
             || t.stringEquals(type, "response.reasoning_text.delta")
         {
@@ -169,11 +172,11 @@ final class ResponsesTranslator: StreamTranslator {
             let message = t.member(e, "message").flatMap(t.string) ?? "unknown error"
             let code = t.member(e, "code").flatMap(t.string)
             throw LLMError(
-                code == "rate_limit_exceeded" ? .rateLimited : .server, "OpenAI reported an error mid-stream: \(message)",
+                code == "rate_limit_exceeded" ? .rateLimited : .server,
+                "OpenAI reported an error mid-stream: \(message)",
                 provider: b.context.provider, providerCode: code)
         }
     }
-
 
     func finish(into out: inout [StreamEvent]) throws(LLMError) -> ChatResponse {
         guard done else {

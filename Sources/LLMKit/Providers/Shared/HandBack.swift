@@ -69,7 +69,8 @@ package enum OpenAIModels {
         for (name, value) in [("temperature", r.temperature), ("top_p", r.topP)] {
             guard let value else { continue }
             if reasoningModel {
-                warnings.append(Warning(code: "parameter_dropped", message: "\(model) does not accept \(name); dropped"))
+                warnings.append(
+                    Warning(code: "parameter_dropped", message: "\(model) does not accept \(name); dropped"))
             } else {
                 out.append((name, .double(value)))
             }
@@ -92,7 +93,7 @@ package enum OpenAIModels {
         case .off:
             let m = model.lowercased()
             if m.hasPrefix("gpt-5.") { return "none" }
-            if m.hasPrefix("gpt-5") { 
+            if m.hasPrefix("gpt-5") {
                 warnings.append(
                     Warning(
                         code: "reasoning_approximated",

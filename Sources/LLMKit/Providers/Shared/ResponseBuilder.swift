@@ -76,7 +76,8 @@ package struct ResponseBuilder: Sendable {
             if let itemID { r.itemID = itemID }
             blocks[blocks.count - 1] = .reasoning(r)
         } else {
-            blocks.append(.reasoning(ReasoningPart(text: "", provider: context.family, signature: signature, itemID: itemID)))
+            blocks.append(
+                .reasoning(ReasoningPart(text: "", provider: context.family, signature: signature, itemID: itemID)))
         }
     }
 
