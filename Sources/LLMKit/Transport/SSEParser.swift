@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An incremental Server-Sent Events parser (WHATWG `text/event-stream`).
 ///
 /// Bytes in, events out. Handles `\n`, `\r\n` and `\r` line ends (also split
@@ -27,43 +35,43 @@ package struct SSEParser: Sendable {
 
     /// Feeds bytes; calls `handler` for every complete event.
     package mutating func feed(_ bytes: UnsafeRawBufferPointer, _ handler: Handler) rethrows {
-        var i = 0
         let n = bytes.count
-        if skipLF, n > 0 {
+        guard n > 0, let base = bytes.baseAddress else { return }
+        var i = 0
+        if skipLF {
             skipLF = false
             if bytes[0] == 0x0A { i = 1 }
         }
-        var lineStart = i
         while i < n {
-            let c = bytes[i]
-            if c == 0x0A || c == 0x0D {
-                if partial.isEmpty {
-                    try line(UnsafeRawBufferPointer(rebasing: bytes[lineStart..<i]), handler)
-                } else {
-                    partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<i]))
-                    var p: [UInt8] = []
-                    swap(&p, &partial)
-                    defer {
-                        p.removeAll(keepingCapacity: true)
-                        partial = p
-                    }
-                    try p.withUnsafeBytes { try line($0, handler) }
-                }
-                if c == 0x0D {
-                    if i + 1 < n {
-                        if bytes[i + 1] == 0x0A { i += 1 }
-                    } else {
-                        skipLF = true
-                    }
-                }
-                i += 1
-                lineStart = i
+            // The next line end: memchr for LF, then for CR before it (SIMD in libc).
+            var end = n
+            if let lf = memchr(base + i, 0x0A, n - i) { end = base.distance(to: UnsafeRawPointer(lf)) }
+            if let cr = memchr(base + i, 0x0D, end - i) { end = base.distance(to: UnsafeRawPointer(cr)) }
+            guard end < n else { break }
+            let line = UnsafeRawBufferPointer(rebasing: bytes[i..<end])
+            if partial.isEmpty {
+                try self.line(line, handler)
             } else {
-                i += 1
+                partial.append(contentsOf: line)
+                var p: [UInt8] = []
+                swap(&p, &partial)
+                defer {
+                    p.removeAll(keepingCapacity: true)
+                    partial = p
+                }
+                try p.withUnsafeBytes { try self.line($0, handler) }
             }
+            if bytes[end] == 0x0D {
+                if end + 1 < n {
+                    if bytes[end + 1] == 0x0A { i = end + 2 } else { i = end + 1 }
+                    continue
+                }
+                skipLF = true
+            }
+            i = end + 1
         }
-        if lineStart < n {
-            partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[lineStart..<n]))
+        if i < n {
+            partial.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<n]))
         }
     }
 

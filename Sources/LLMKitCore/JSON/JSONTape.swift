@@ -53,27 +53,27 @@ package struct JSONTape: Sendable {
     }
 
     private mutating func reparse() throws(JSONParseError) {
-        tokens.removeAll(keepingCapacity: true)
-        var toks = tokens
-        tokens = []
-        defer { tokens = toks }
+        // Move the token buffer into the parser and back, so it stays uniquely
+        // referenced: appends reuse its capacity and never copy.
+        var p = Parser()
+        swap(&p.tokens, &tokens)
+        p.tokens.removeAll(keepingCapacity: true)
         let result: JSONParseError? = bytes.withUnsafeBufferPointer { buf -> JSONParseError? in
-            var p = Parser(p: buf, tokens: toks)
-            defer { toks = p.tokens }
-            do {
+            p.p = buf
+            do throws(JSONParseError) {
                 p.skipWhitespace()
                 try p.value(depth: 0)
                 p.skipWhitespace()
                 if p.i != buf.count { throw p.fail("unexpected data after the value") }
                 return nil
-            } catch let error as JSONParseError {
-                return error
             } catch {
-                return JSONParseError(offset: 0, reason: "\(error)")
+                return error
             }
         }
+        p.p = UnsafeBufferPointer(start: nil, count: 0)
+        swap(&p.tokens, &tokens)
         if let result {
-            toks.removeAll(keepingCapacity: true)
+            tokens.removeAll(keepingCapacity: true)
             throw result
         }
     }
@@ -355,14 +355,9 @@ private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _
 }
 
 private struct Parser {
-    let p: UnsafeBufferPointer<UInt8>
+    var p = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     var i = 0
-    var tokens: [JSONTape.Token]
-
-    init(p: UnsafeBufferPointer<UInt8>, tokens: [JSONTape.Token]) {
-        self.p = p
-        self.tokens = tokens
-    }
+    var tokens: [JSONTape.Token] = []
 
     func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: i, reason: reason) }
 
@@ -424,7 +419,16 @@ private struct Parser {
         i += 1  // opening quote
         let start = i
         var escaped = false
-        while i < p.count {
+        let n = p.count
+        let base = p.baseAddress!
+        while i < n {
+            // Skip 8 plain bytes at a time: none is '"', '\\' or a control character.
+            while i + 8 <= n {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if Self.hasSpecialByte(w) { break }
+                i += 8
+            }
+            guard i < n else { break }
             let c = p[i]
             if c == UInt8(ascii: "\"") {
                 tokens.append(.init(kind: .string, escaped: escaped, start: Int32(start), end: Int32(i), count: 0))
@@ -440,6 +444,17 @@ private struct Parser {
             i += 1
         }
         throw fail("unterminated string")
+    }
+
+    /// Whether any byte of `w` is '"', '\\' or below 0x20 (SWAR; bytes >= 0x80 are not special).
+    @inline(__always) static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
+        let quote = zeroByte(w ^ (ones &* 0x22))
+        let backslash = zeroByte(w ^ (ones &* 0x5C))
+        let control = (w &- ones &* 0x20) & ~w & highs
+        return (quote | backslash | control) != 0
     }
 
     mutating func array(depth: Int) throws(JSONParseError) {

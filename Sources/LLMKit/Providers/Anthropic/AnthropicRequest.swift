@@ -33,7 +33,7 @@ package struct AnthropicDialect: ChatDialect {
         var thinking: JSONValue?
         var effort: String?
         var budget: Int?
-        let style = Self.thinkingStyle(context.model)
+        let style = r.reasoning == nil ? (adaptive: false, adaptiveOnly: false) : Self.thinkingStyle(context.model)
         switch r.reasoning {
         case nil, .off?:
             break
