@@ -161,3 +161,37 @@ struct CoreTypeTests {
         #expect(!LLMError.Kind.invalidRequest.isRetryable)
     }
 }
+
+@Suite("Codable forms")
+struct CodableFormTests {
+    @Test func requestResponseEventsAndErrorsRoundTrip() throws {
+        let request = ChatRequest(
+            model: "anthropic/claude-sonnet-4-5", messages: [.system("s"), .user("u")],
+            tools: [ToolDefinition(name: "f", parameters: ["type": "object"])], toolChoice: .tool("f"),
+            reasoning: .budget(tokens: 2048), maxOutputTokens: 10, temperature: 0.5, stop: ["x"],
+            outputFormat: .jsonSchema(name: "o", schema: ["type": "object"]), api: .responses, extraBody: [("k", 1)])
+        #expect(try JSONDecoderForTests.decode(ChatRequest.self, from: JSONEncoderForTests.encode(request)) == request)
+
+        let response = ChatResponse(
+            id: "r1", model: "m", provider: "p", message: .assistant("hi"), finishReason: .other("pause_turn"),
+            usage: Usage(inputTokens: 3, outputTokens: 4, reasoningTokens: 1, cacheReadTokens: 2, cacheWriteTokens: nil),
+            cost: nil, warnings: [Warning(code: "c", message: "m")])
+        #expect(try JSONDecoderForTests.decode(ChatResponse.self, from: JSONEncoderForTests.encode(response)) == response)
+
+        let events: [StreamEvent] = [
+            .textDelta("a"), .reasoningDelta("b"), .toolCallStarted(index: 0, id: "c", name: "f"),
+            .toolCallArgumentsDelta(index: 0, delta: "{"), .toolCallCompleted(index: 0, call: ToolCall(id: "c", name: "f", arguments: [:])),
+            .usage(Usage(inputTokens: 1)), .finished(response),
+        ]
+        #expect(try JSONDecoderForTests.decode([StreamEvent].self, from: JSONEncoderForTests.encode(events)) == events)
+
+        let error = LLMError(
+            .rateLimited, "slow", provider: "openai", statusCode: 429, requestID: "q", providerCode: "c", providerType: "t",
+            param: "p", retryAfter: .milliseconds(1500), timeoutPhase: nil, body: "{}")
+        let back = try JSONDecoderForTests.decode(LLMError.self, from: JSONEncoderForTests.encode(error))
+        #expect(back.kind == .rateLimited)
+        #expect(back.retryAfter == .milliseconds(1500))
+        #expect(back.description == error.description)
+        #expect(LLMError.Kind.all.count == 15)
+    }
+}
