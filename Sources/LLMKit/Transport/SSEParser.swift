@@ -102,20 +102,25 @@ package struct SSEParser: Sendable {
         if valueStart < l.count, l[valueStart] == UInt8(ascii: " ") { valueStart += 1 }
         let value = UnsafeRawBufferPointer(rebasing: l[valueStart..<l.count])
         switch name.count {
-        case 4 where name.elementsEqual("data".utf8):
+        case 4 where Self.equals(name, 0x64_61_74_61):  // "data"
             if hasData { data.append(0x0A) }
             data.append(contentsOf: value)
             hasData = true
-        case 5 where name.elementsEqual("event".utf8):
+        case 5 where name[4] == UInt8(ascii: "t") && Self.equals(name, 0x65_76_65_6E):  // "event"
             event.removeAll(keepingCapacity: true)
             event.append(contentsOf: value)
-        case 2 where name.elementsEqual("id".utf8):
+        case 2 where name[0] == UInt8(ascii: "i") && name[1] == UInt8(ascii: "d"):
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
-        case 5 where name.elementsEqual("retry".utf8):
+        case 5 where name[4] == UInt8(ascii: "y") && Self.equals(name, 0x72_65_74_72):  // "retry"
             if let ms = Int(String(decoding: value, as: UTF8.self)) { retryMilliseconds = ms }
         default:
             break  // unknown field: ignored, as the spec says
         }
+    }
+
+    /// Whether the first four bytes of `name` are `word` (big-endian spelling, e.g. 0x64617461 = "data").
+    @inline(__always) private static func equals(_ name: UnsafeRawBufferPointer, _ word: UInt32) -> Bool {
+        UInt32(name[0]) << 24 | UInt32(name[1]) << 16 | UInt32(name[2]) << 8 | UInt32(name[3]) == word
     }
 
     private mutating func dispatch(_ handler: Handler) rethrows {

@@ -425,7 +425,12 @@ private struct Parser {
             // Skip 8 plain bytes at a time: none is '"', '\\' or a control character.
             while i + 8 <= n {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                if Self.hasSpecialByte(w) { break }
+                let special = Self.specialBytes(w)
+                if special != 0 {
+                    // The lowest flagged byte is exact (borrows only run upwards): jump to it.
+                    i += special.trailingZeroBitCount &>> 3
+                    break
+                }
                 i += 8
             }
             guard i < n else { break }
@@ -446,15 +451,17 @@ private struct Parser {
         throw fail("unterminated string")
     }
 
-    /// Whether any byte of `w` is '"', '\\' or below 0x20 (SWAR; bytes >= 0x80 are not special).
-    @inline(__always) static func hasSpecialByte(_ w: UInt64) -> Bool {
+    /// A mask with the high bit set in each byte of `w` that is '"', '\\' or below 0x20
+    /// (SWAR, little-endian; bytes >= 0x80 are never flagged). Only the lowest flag is exact.
+    @inline(__always) static func specialBytes(_ w: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func zeroByte(_ x: UInt64) -> UInt64 { (x &- ones) & ~x & highs }
-        let quote = zeroByte(w ^ (ones &* 0x22))
-        let backslash = zeroByte(w ^ (ones &* 0x5C))
+        let q = w ^ (ones &* 0x22)
+        let b = w ^ (ones &* 0x5C)
+        let quote = (q &- ones) & ~q & highs
+        let backslash = (b &- ones) & ~b & highs
         let control = (w &- ones &* 0x20) & ~w & highs
-        return (quote | backslash | control) != 0
+        return quote | backslash | control
     }
 
     mutating func array(depth: Int) throws(JSONParseError) {

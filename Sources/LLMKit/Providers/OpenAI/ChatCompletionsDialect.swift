@@ -87,41 +87,78 @@ final class ChatCompletionsTranslator: StreamTranslator {
         }
         try parse(data, into: &tape, provider: b.context.provider)
         let t = tape
-        let root = t.root
-        if let e = t.member(root, "error"), !t.isNull(e) {
-            throw streamError(t, e)
+        // One pass over each object (this runs for every chunk): find the members we use.
+        var error: Int?
+        var id: Int?
+        var model: Int?
+        var choices: Int?
+        var usage: Int?
+        t.forEachMember(t.root) { k, v in
+            if t.keyEquals(k, "choices") {
+                choices = v
+            } else if t.keyEquals(k, "usage") {
+                usage = v
+            } else if t.keyEquals(k, "id") {
+                id = v
+            } else if t.keyEquals(k, "model") {
+                model = v
+            } else if t.keyEquals(k, "error") {
+                error = v
+            }
         }
+        if let e = error, !t.isNull(e) { throw streamError(t, e) }
         if b.id == nil {
-            b.id = t.member(root, "id").flatMap(t.string)
-            if let m = t.member(root, "model").flatMap(t.string) { b.model = m }
+            b.id = id.flatMap(t.string)
+            if let m = model.flatMap(t.string) { b.model = m }
         }
-        if let choices = t.member(root, "choices"), let choice = t.firstElement(choices) {
-            if let delta = t.member(choice, "delta"), t.kind(delta) == .object {
-                for field in reasoningFields {
-                    if let r = t.member(delta, field), t.kind(r) == .string, !t.isEmptyString(r) {
-                        b.reasoning(try t.text(r, provider: b.context.provider), &out)
-                    }
-                }
-                if let c = t.member(delta, "content"), t.kind(c) == .string, !t.isEmptyString(c) {
-                    b.text(try t.text(c, provider: b.context.provider), &out)
-                }
-                if let r = t.member(delta, "refusal"), t.kind(r) == .string, !t.isEmptyString(r) {
-                    b.text(try t.text(r, provider: b.context.provider), &out)
-                    b.finishReason = .refusal
-                }
-                if let calls = t.member(delta, "tool_calls") {
-                    try toolDeltas(t, calls, &out)
+        if let choices, let choice = t.firstElement(choices) {
+            var delta: Int?
+            var finish: Int?
+            t.forEachMember(choice) { k, v in
+                if t.keyEquals(k, "delta") {
+                    delta = v
+                } else if t.keyEquals(k, "finish_reason") {
+                    finish = v
                 }
             }
-            if let f = t.member(choice, "finish_reason"), !t.isNull(f) {
+            if let delta { try readDelta(t, delta, &out) }
+            if let f = finish, !t.isNull(f) {
                 sawFinish = true
                 if b.finishReason != .refusal { b.finishReason = OpenAIChatDialect.finishReason(t, f) }
             }
         }
-        if let u = t.member(root, "usage"), let usage = OpenAIUsage.read(t, u) {
+        if let u = usage, let usage = OpenAIUsage.read(t, u) {
             b.usage = usage
             out.append(.usage(usage))
         }
+    }
+
+    private func readDelta(_ t: JSONTape, _ delta: Int, _ out: inout [StreamEvent]) throws(LLMError) {
+        var content: Int?
+        var reasoning: Int?
+        var refusal: Int?
+        var calls: Int?
+        let fields = reasoningFields
+        t.forEachMember(delta) { k, v in
+            if t.kind(v) == .null || t.isEmptyString(v) { return }
+            if t.keyEquals(k, "content") {
+                content = v
+            } else if t.keyEquals(k, "tool_calls") {
+                calls = v
+            } else if t.keyEquals(k, "refusal") {
+                refusal = v
+            } else if reasoning == nil, fields.contains(where: { t.keyEquals(k, $0) }) {
+                reasoning = v
+            }
+        }
+        let provider = b.context.provider
+        if let r = reasoning, t.kind(r) == .string { b.reasoning(try t.text(r, provider: provider), &out) }
+        if let c = content, t.kind(c) == .string { b.text(try t.text(c, provider: provider), &out) }
+        if let r = refusal, t.kind(r) == .string {
+            b.text(try t.text(r, provider: provider), &out)
+            b.finishReason = .refusal
+        }
+        if let calls { try toolDeltas(t, calls, &out) }
     }
 
     private func toolDeltas(_ t: JSONTape, _ calls: Int, _ out: inout [StreamEvent]) throws(LLMError) {
