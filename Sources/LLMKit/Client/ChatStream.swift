@@ -38,7 +38,9 @@ public struct ChatStream: AsyncSequence, Sendable {
 }
 
 /// The stream's state; a class so the SSE parser, translator and event queue
-/// are mutated in place.
+/// are mutated in place. One consumer at a time drives it (the iterator is not
+/// `Sendable`), and no method holds two accesses to one property, so the hot
+/// properties skip the runtime exclusivity checks.
 final class StreamDriver {
     private enum State {
         case initial
@@ -48,12 +50,12 @@ final class StreamDriver {
 
     private let kit: LLMKit
     private let request: ChatRequest
-    private var state = State.initial
+    @exclusivity(unchecked) private var state = State.initial
     private var call: PreparedCall?
     private var translator: (any StreamTranslator)?
-    private var parser = SSEParser()
-    private var pending: [StreamEvent] = []
-    private var cursor = 0
+    @exclusivity(unchecked) private var parser = SSEParser()
+    @exclusivity(unchecked) private var pending: [StreamEvent] = []
+    @exclusivity(unchecked) private var cursor = 0
     private var pendingError: LLMError?
     private var usageDelivered: Usage?
     private var started = ContinuousClock.now

@@ -24,7 +24,8 @@ package struct JSONTape: Sendable {
         package var start: Int32
         /// Strings and numbers: end byte offset (exclusive). Containers: index of the first token after the subtree.
         package var end: Int32
-        /// Containers: number of elements (objects: members).
+        /// Containers: number of elements (objects: members). Strings: the first four
+        /// raw bytes, packed little-endian, for quick key comparison.
         package var count: Int32
         /// Containers: byte offset of the closing bracket.
         package var close: Int32 = 0
@@ -141,8 +142,11 @@ package struct JSONTape: Sendable {
         if t.escaped { return string(i) == key.description }
         let len = Int(t.end - t.start)
         guard len == key.utf8CodeUnitCount else { return false }
+        // Length and first four bytes first: most mismatches stop here without touching the text.
+        guard t.count == prefix4(key.utf8Start, len) else { return false }
+        if len <= 4 { return true }
         return bytes.withUnsafeBufferPointer { b in
-            memcmpEqual(b.baseAddress! + Int(t.start), key.utf8Start, len)
+            memcmpEqual(b.baseAddress! + Int(t.start) + 4, key.utf8Start + 4, len - 4)
         }
     }
 
@@ -344,6 +348,18 @@ package struct JSONTape: Sendable {
     }
 }
 
+/// The first `min(4, count)` bytes at `p`, packed little-endian.
+@inline(__always)
+func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+    var v: UInt32 = 0
+    var k = 0
+    while k < count && k < 4 {
+        v |= UInt32(p[k]) << (8 * UInt32(k))
+        k += 1
+    }
+    return Int32(bitPattern: v)
+}
+
 @inline(__always)
 private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var k = 0
@@ -436,7 +452,10 @@ private struct Parser {
             guard i < n else { break }
             let c = p[i]
             if c == UInt8(ascii: "\"") {
-                tokens.append(.init(kind: .string, escaped: escaped, start: Int32(start), end: Int32(i), count: 0))
+                tokens.append(
+                    .init(
+                        kind: .string, escaped: escaped, start: Int32(start), end: Int32(i),
+                        count: prefix4(base + start, i - start)))
                 i += 1
                 return
             }

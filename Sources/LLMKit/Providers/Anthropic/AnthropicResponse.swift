@@ -76,8 +76,8 @@ extension AnthropicDialect {
 /// Anthropic stream events to `StreamEvent`s: content blocks by index, tool
 /// input assembled from `input_json_delta`, thinking signatures kept.
 final class AnthropicTranslator: StreamTranslator {
-    private var b: ResponseBuilder
-    private var tape = JSONTape()
+    @exclusivity(unchecked) private var b: ResponseBuilder
+    @exclusivity(unchecked) private var tape = JSONTape()
     private var blocks: [Int: Int] = [:]  // Anthropic block index -> builder block
     private var usage: Usage?
     private var raw: (input: Int, read: Int?, write: Int?) = (0, nil, nil)

@@ -115,8 +115,8 @@ extension GeminiDialect {
 /// Gemini stream chunks: each is a whole `GenerateContentResponse` with
 /// complete parts; usage is a running total (the last one wins).
 final class GeminiTranslator: StreamTranslator {
-    private var b: ResponseBuilder
-    private var tape = JSONTape()
+    @exclusivity(unchecked) private var b: ResponseBuilder
+    @exclusivity(unchecked) private var tape = JSONTape()
     private var calls = 0
 
     init(context: CallContext) { b = ResponseBuilder(context: context) }

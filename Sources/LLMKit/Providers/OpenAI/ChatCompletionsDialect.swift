@@ -64,8 +64,8 @@ package struct OpenAIChatDialect: ChatDialect {
 /// Chat Completions stream chunks to events. Tool calls are keyed by `index`
 /// and may be split over any number of chunks.
 final class ChatCompletionsTranslator: StreamTranslator {
-    private var b: ResponseBuilder
-    private var tape = JSONTape()
+    @exclusivity(unchecked) private var b: ResponseBuilder
+    @exclusivity(unchecked) private var tape = JSONTape()
     private var toolBlocks: [Int] = []  // OpenAI tool index -> builder block
     private let reasoningFields: [StaticString]
     private var sawFinish = false

@@ -80,8 +80,8 @@ extension OpenAIResponsesDialect {
 /// text as deltas, function-call arguments as deltas, the whole item again on
 /// `response.output_item.done` (where reasoning gets its `encrypted_content`).
 final class ResponsesTranslator: StreamTranslator {
-    private var b: ResponseBuilder
-    private var tape = JSONTape()
+    @exclusivity(unchecked) private var b: ResponseBuilder
+    @exclusivity(unchecked) private var tape = JSONTape()
     private var items: [Int: Int] = [:]  // output_index -> builder block
     private var summaryIndex: [Int: Int] = [:]  // output_index -> last summary_index seen
     private var done = false
