@@ -31,11 +31,12 @@ package struct JSONTape: Sendable {
         package var close: Int32 = 0
     }
 
+    /// Token slots; only the first `tokenCount` belong to the current document.
     package private(set) var tokens: [Token] = []
+    package private(set) var tokenCount = 0
     package private(set) var bytes: [UInt8] = []
 
     package init() {
-        tokens.reserveCapacity(64)
         bytes.reserveCapacity(1024)
     }
 
@@ -54,47 +55,50 @@ package struct JSONTape: Sendable {
     }
 
     private mutating func reparse() throws(JSONParseError) {
-        // Move the token buffer into the parser and back, so it stays uniquely
-        // referenced: appends reuse its capacity and never copy.
-        var p = Parser()
-        swap(&p.tokens, &tokens)
-        p.tokens.removeAll(keepingCapacity: true)
+        // Every token takes at least two bytes of input (a value and its separator),
+        // so n/2 + 2 slots always suffice. The slots are written in place (no
+        // appends, no uniqueness checks); the array is resized only when a larger
+        // document than any before arrives.
+        let needed = bytes.count / 2 + 2
+        if tokens.count < needed {
+            tokens = Array(repeating: Token(kind: .null, escaped: false, start: 0, end: 0, count: 0), count: needed)
+        }
+        var used = 0
         let result: JSONParseError? = bytes.withUnsafeBufferPointer { buf -> JSONParseError? in
-            p.p = buf
-            do throws(JSONParseError) {
-                p.skipWhitespace()
-                try p.value(depth: 0)
-                p.skipWhitespace()
-                if p.i != buf.count { throw p.fail("unexpected data after the value") }
-                return nil
-            } catch {
-                return error
+            tokens.withUnsafeMutableBufferPointer { slots -> JSONParseError? in
+                var p = Parser(p: buf, out: slots.baseAddress!, capacity: slots.count)
+                defer { used = p.n }
+                do throws(JSONParseError) {
+                    p.skipWhitespace()
+                    try p.value(depth: 0)
+                    p.skipWhitespace()
+                    if p.i != buf.count { throw p.fail("unexpected data after the value") }
+                    return nil
+                } catch {
+                    return error
+                }
             }
         }
-        p.p = UnsafeBufferPointer(start: nil, count: 0)
-        swap(&p.tokens, &tokens)
-        if let result {
-            tokens.removeAll(keepingCapacity: true)
-            throw result
-        }
+        tokenCount = result == nil ? used : 0
+        if let result { throw result }
     }
 
     // MARK: Navigation
 
     /// The root value's token index (the tape must hold a parsed document).
-    package var root: Int { 0 }
-    package var isEmpty: Bool { tokens.isEmpty }
+    @inlinable package var root: Int { 0 }
+    @inlinable package var isEmpty: Bool { tokenCount == 0 }
 
-    @inline(__always) package func kind(_ i: Int) -> Kind { tokens[i].kind }
+    @inlinable @inline(__always) package func kind(_ i: Int) -> Kind { tokens[i].kind }
 
     /// The index of the token after the value at `i` (and its subtree).
-    @inline(__always) package func next(_ i: Int) -> Int {
+    @inlinable @inline(__always) package func next(_ i: Int) -> Int {
         let t = tokens[i]
         return (t.kind == .array || t.kind == .object) ? Int(t.end) : i + 1
     }
 
     /// The value of member `key` of the object at `i`, if present.
-    package func member(_ i: Int, _ key: StaticString) -> Int? {
+    @inlinable package func member(_ i: Int, _ key: StaticString) -> Int? {
         guard tokens[i].kind == .object else { return nil }
         let end = Int(tokens[i].end)
         var k = i + 1
@@ -106,7 +110,7 @@ package struct JSONTape: Sendable {
     }
 
     /// Iterates the members of the object at `i` as (key token, value token).
-    package func forEachMember(_ i: Int, _ body: (Int, Int) throws -> Void) rethrows {
+    @inlinable package func forEachMember(_ i: Int, _ body: (Int, Int) throws -> Void) rethrows {
         guard tokens[i].kind == .object else { return }
         let end = Int(tokens[i].end)
         var k = i + 1
@@ -117,7 +121,7 @@ package struct JSONTape: Sendable {
     }
 
     /// Iterates the elements of the array at `i`.
-    package func forEachElement(_ i: Int, _ body: (Int) throws -> Void) rethrows {
+    @inlinable package func forEachElement(_ i: Int, _ body: (Int) throws -> Void) rethrows {
         guard tokens[i].kind == .array else { return }
         let end = Int(tokens[i].end)
         var k = i + 1
@@ -128,15 +132,15 @@ package struct JSONTape: Sendable {
     }
 
     /// The first element of the array at `i`.
-    package func firstElement(_ i: Int) -> Int? {
+    @inlinable package func firstElement(_ i: Int) -> Int? {
         guard tokens[i].kind == .array, tokens[i].count > 0 else { return nil }
         return i + 1
     }
 
-    package func count(_ i: Int) -> Int { Int(tokens[i].count) }
+    @inlinable package func count(_ i: Int) -> Int { Int(tokens[i].count) }
 
     /// Whether the (string) token at `i` equals `key`.
-    package func keyEquals(_ i: Int, _ key: StaticString) -> Bool {
+    @inlinable package func keyEquals(_ i: Int, _ key: StaticString) -> Bool {
         let t = tokens[i]
         guard t.kind == .string else { return false }
         if t.escaped { return string(i) == key.description }
@@ -151,10 +155,10 @@ package struct JSONTape: Sendable {
     }
 
     /// Whether the value at `i` is the string `value`.
-    package func stringEquals(_ i: Int, _ value: StaticString) -> Bool { keyEquals(i, value) }
+    @inlinable package func stringEquals(_ i: Int, _ value: StaticString) -> Bool { keyEquals(i, value) }
 
     /// The string at `i`, nil when not a string or not valid UTF-8.
-    package func string(_ i: Int) -> String? {
+    @inlinable package func string(_ i: Int) -> String? {
         let t = tokens[i]
         guard t.kind == .string else { return nil }
         return bytes.withUnsafeBufferPointer { b -> String? in
@@ -166,7 +170,7 @@ package struct JSONTape: Sendable {
     }
 
     /// Whether the string at `i` is empty (no allocation).
-    package func isEmptyString(_ i: Int) -> Bool {
+    @inlinable package func isEmptyString(_ i: Int) -> Bool {
         let t = tokens[i]
         return t.kind == .string && t.start == t.end
     }
@@ -210,7 +214,7 @@ package struct JSONTape: Sendable {
         return String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self)
     }
 
-    package func bool(_ i: Int) -> Bool? {
+    @inlinable package func bool(_ i: Int) -> Bool? {
         switch tokens[i].kind {
         case .true: return true
         case .false: return false
@@ -218,7 +222,7 @@ package struct JSONTape: Sendable {
         }
     }
 
-    package func isNull(_ i: Int) -> Bool { tokens[i].kind == .null }
+    @inlinable package func isNull(_ i: Int) -> Bool { tokens[i].kind == .null }
 
     /// The raw JSON text of the value at `i` (for pass-through of unknown data).
     package func rawText(_ i: Int) -> String {
@@ -286,7 +290,7 @@ package struct JSONTape: Sendable {
 
     // MARK: Unescaping
 
-    static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    @usableFromInline static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
@@ -349,8 +353,8 @@ package struct JSONTape: Sendable {
 }
 
 /// The first `min(4, count)` bytes at `p`, packed little-endian.
-@inline(__always)
-func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+@inlinable @inline(__always)
+package func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
     var v: UInt32 = 0
     var k = 0
     while k < count && k < 4 {
@@ -360,8 +364,8 @@ func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
     return Int32(bitPattern: v)
 }
 
-@inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+@inlinable @inline(__always)
+package func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var k = 0
     while k < n {
         if a[k] != b[k] { return false }
@@ -371,9 +375,23 @@ private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _
 }
 
 private struct Parser {
-    var p = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    let p: UnsafeBufferPointer<UInt8>
+    let out: UnsafeMutablePointer<JSONTape.Token>
+    let capacity: Int
     var i = 0
-    var tokens: [JSONTape.Token] = []
+    var n = 0
+
+    init(p: UnsafeBufferPointer<UInt8>, out: UnsafeMutablePointer<JSONTape.Token>, capacity: Int) {
+        self.p = p
+        self.out = out
+        self.capacity = capacity
+    }
+
+    @inline(__always) mutating func emit(_ t: JSONTape.Token) throws(JSONParseError) {
+        guard n < capacity else { throw fail("too many values") }
+        out[n] = t
+        n += 1
+    }
 
     func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: i, reason: reason) }
 
@@ -401,11 +419,11 @@ private struct Parser {
     }
 
     mutating func literal(_ word: StaticString, _ kind: JSONTape.Kind) throws(JSONParseError) {
-        let n = word.utf8CodeUnitCount
-        guard i + n <= p.count else { throw fail("unexpected end of input") }
-        for k in 0..<n where p[i + k] != word.utf8Start[k] { throw fail("invalid literal") }
-        tokens.append(.init(kind: kind, escaped: false, start: Int32(i), end: Int32(i + n), count: 0))
-        i += n
+        let len = word.utf8CodeUnitCount
+        guard i + len <= p.count else { throw fail("unexpected end of input") }
+        for k in 0..<len where p[i + k] != word.utf8Start[k] { throw fail("invalid literal") }
+        try emit(.init(kind: kind, escaped: false, start: Int32(i), end: Int32(i + len), count: 0))
+        i += len
     }
 
     mutating func number() throws(JSONParseError) {
@@ -428,18 +446,18 @@ private struct Parser {
             guard i < p.count, p[i] >= 48, p[i] <= 57 else { throw fail("invalid number") }
             while i < p.count, p[i] >= 48, p[i] <= 57 { i += 1 }
         }
-        tokens.append(.init(kind: .number, escaped: false, start: Int32(start), end: Int32(i), count: 0))
+        try emit(.init(kind: .number, escaped: false, start: Int32(start), end: Int32(i), count: 0))
     }
 
     mutating func string() throws(JSONParseError) {
         i += 1  // opening quote
         let start = i
         var escaped = false
-        let n = p.count
+        let size = p.count
         let base = p.baseAddress!
-        while i < n {
+        while i < size {
             // Skip 8 plain bytes at a time: none is '"', '\\' or a control character.
-            while i + 8 <= n {
+            while i + 8 <= size {
                 let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
                 let special = Self.specialBytes(w)
                 if special != 0 {
@@ -449,10 +467,10 @@ private struct Parser {
                 }
                 i += 8
             }
-            guard i < n else { break }
+            guard i < size else { break }
             let c = p[i]
             if c == UInt8(ascii: "\"") {
-                tokens.append(
+                try emit(
                     .init(
                         kind: .string, escaped: escaped, start: Int32(start), end: Int32(i),
                         count: prefix4(base + start, i - start)))
@@ -484,8 +502,8 @@ private struct Parser {
     }
 
     mutating func array(depth: Int) throws(JSONParseError) {
-        let me = tokens.count
-        tokens.append(.init(kind: .array, escaped: false, start: Int32(i), end: 0, count: 0))
+        let me = n
+        try emit(.init(kind: .array, escaped: false, start: Int32(i), end: 0, count: 0))
         i += 1
         skipWhitespace()
         var count: Int32 = 0
@@ -509,14 +527,14 @@ private struct Parser {
                 throw fail("expected ',' or ']'")
             }
         }
-        tokens[me].end = Int32(tokens.count)
-        tokens[me].count = count
-        tokens[me].close = Int32(i - 1)
+        out[me].end = Int32(n)
+        out[me].count = count
+        out[me].close = Int32(i - 1)
     }
 
     mutating func object(depth: Int) throws(JSONParseError) {
-        let me = tokens.count
-        tokens.append(.init(kind: .object, escaped: false, start: Int32(i), end: 0, count: 0))
+        let me = n
+        try emit(.init(kind: .object, escaped: false, start: Int32(i), end: 0, count: 0))
         i += 1
         skipWhitespace()
         var count: Int32 = 0
@@ -546,9 +564,9 @@ private struct Parser {
                 throw fail("expected ',' or '}'")
             }
         }
-        tokens[me].end = Int32(tokens.count)
-        tokens[me].count = count
-        tokens[me].close = Int32(i - 1)
+        out[me].end = Int32(n)
+        out[me].count = count
+        out[me].close = Int32(i - 1)
     }
 }
 
