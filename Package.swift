@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "LLMKitCore", targets: ["LLMKitCore"]),
         .library(name: "LLMKit", targets: ["LLMKit"]),
+        .library(name: "LLMKitGoogleAuth", targets: ["LLMKitGoogleAuth"]),
         .library(name: "LLMKitTesting", targets: ["LLMKitTesting"]),
         .executable(name: "llmkit", targets: ["llmkit"]),
         .executable(name: "llmkit-bench", targets: ["llmkit-bench"]),
@@ -21,7 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // RS256 signing of the Vertex AI service-account JWT (_CryptoExtras RSA).
+        // RS256 signing of the Vertex AI service-account JWT (_CryptoExtras RSA), in LLMKitGoogleAuth only.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -36,6 +37,13 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "LLMKitGoogleAuth",
+            dependencies: [
+                "LLMKit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -55,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "llmkit",
             dependencies: [
-                "LLMKit",
+                "LLMKit", "LLMKitGoogleAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -65,7 +73,7 @@ let package = Package(
         .testTarget(
             name: "LLMKitTests",
             dependencies: [
-                "LLMKit", "LLMKitTesting",
+                "LLMKit", "LLMKitTesting", "LLMKitGoogleAuth",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -9,7 +9,12 @@
 // Environment (set by run_all.sh): BENCH_BASE_URL, BENCH_N, BENCH_CONCURRENCY,
 // BENCH_WARMUP, BENCH_WARMUP_BASE_URL. Prints exactly one JSON line on stdout.
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
 import LLMKit
 import LLMKitCore
 
@@ -88,7 +93,8 @@ struct Line {
             case "\t": out += "\\t"
             default:
                 if u.value < 0x20 {
-                    out += String(format: "\\u%04x", u.value)
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     out.unicodeScalars.append(u)
                 }
@@ -100,7 +106,8 @@ struct Line {
 
 func emit(_ line: Line) {
     let s = line.text + "\n"
-    FileHandle.standardOutput.write(s.data(using: .utf8)!)
+    let bytes = Array(s.utf8)
+    _ = bytes.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
 }
 
 func cpuSeconds() -> Double {
@@ -317,7 +324,8 @@ struct LLMKitBench {
             // the library's initialisers are loaded, then exit.
             let b = Bench(api: c.api, baseURL: "http://127.0.0.1:9")
             _ = b.request.model
-            FileHandle.standardError.write("llmkit \(LLMKitVersion.string)\n".data(using: .utf8)!)
+            let line = Array("llmkit \(LLMKitVersion.string)\n".utf8)
+            _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             exit(0)
         }
         if c.sync {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLMKit
+import LLMKitGoogleAuth
 import LLMKitCore
 
 /// `llmkit chat`: sends one chat request and prints the answer (DESIGN.md section 8).
@@ -104,7 +105,7 @@ struct ChatCommand: AsyncParsableCommand {
             let request = try makeRequest(model: modelID, messages: history)
             var settings: [String: ProviderSettings] = [:]
             if let baseURL { settings[provider] = ProviderSettings(baseURL: baseURL) }
-            let llm = LLMKit(providers: settings, environment: environment)
+            let llm = LLMKit(providers: settings, environment: environment, serviceAccountSigner: RS256Signer())
             try await ChatRunner(llm: llm, request: request, json: json, stream: stream ?? !json).run()
         } catch {
             var e = error

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLMKit
+import LLMKitGoogleAuth
 import LLMKitCore
 
 /// `llmkit models`: the built-in providers and whether each is configured.
@@ -26,7 +27,7 @@ struct ModelsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let kit = LLMKit(environment: ProcessInfo.processInfo.environment)
+        let kit = LLMKit(environment: ProcessInfo.processInfo.environment, serviceAccountSigner: RS256Signer())
         let providers = ProviderInfo.builtIn.filter { provider == nil || $0.id == provider }
         let rows = providers.map { info in (info, Self.isConfigured(info, kit: kit)) }
         if json {

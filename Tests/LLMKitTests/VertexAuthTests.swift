@@ -1,6 +1,7 @@
 import Foundation
 import LLMKit
 import LLMKitCore
+import LLMKitGoogleAuth
 import LLMKitTesting
 import Testing
 import _CryptoExtras
@@ -9,6 +10,17 @@ import _CryptoExtras
 /// token at the file's `token_uri`, cached across calls.
 @Suite("Vertex service account")
 struct VertexAuthTests {
+    @Test func serviceAccountFileWithoutASignerSaysWhatToAdd() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sa-\(UUID().uuidString).json")
+        try Data(JSONWriter.bytes(["client_email": "a@b", "private_key": "k"])).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let llm = LLMKit(environment: ["GOOGLE_CLOUD_PROJECT": "p", "GOOGLE_APPLICATION_CREDENTIALS": file.path])
+        let e = try #require(
+            await llmError { _ = try await llm.complete(ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")])) })
+        #expect(e.kind == .notConfigured)
+        #expect(e.message.contains("LLMKitGoogleAuth"))
+    }
+
     @Test func serviceAccountJWTExchangeAndCaching() async throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         // The token endpoint's documented answer shape
@@ -30,7 +42,7 @@ struct VertexAuthTests {
                 environment: [
                     "GOOGLE_CLOUD_PROJECT": "proj", "GOOGLE_CLOUD_LOCATION": "europe-west4",
                     "GOOGLE_APPLICATION_CREDENTIALS": file.path, "VERTEX_BASE_URL": server.baseURL,
-                ], retry: .none)
+                ], retry: .none, serviceAccountSigner: RS256Signer())
             let request = ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")])
             _ = try await llm.complete(request)
             _ = try await llm.complete(request)

@@ -1,5 +1,9 @@
 import AsyncHTTPClient
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LLMKitCore
 import Logging
 import NIOCore
@@ -21,6 +25,8 @@ public struct LLMKit: Sendable {
     package let transport: HTTPTransport
     public let retry: RetryPolicy
     package let vertexTokens = VertexCredentials.TokenCaches()
+    /// Signs Google service-account JWTs (Vertex AI with GOOGLE_APPLICATION_CREDENTIALS).
+    public let serviceAccountSigner: (any ServiceAccountSigner)?
 
     /// - Parameters:
     ///   - providers: per-provider settings from code, keyed by provider id; they win over the environment.
@@ -29,14 +35,18 @@ public struct LLMKit: Sendable {
     ///   - timeouts: connect, first byte and total; the idle timeout is the `httpClient`'s read timeout
     ///     (see `HTTPClient.makeForLLMKit(timeouts:)`).
     ///   - retry: the retry policy.
+    ///   - serviceAccountSigner: needed only for Vertex AI with a service-account file:
+    ///     `RS256Signer()` from `LLMKitGoogleAuth`.
     public init(
         providers: [String: ProviderSettings] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment,
         httpClient: HTTPClient? = nil,
         timeouts: Timeouts = .default,
         retry: RetryPolicy = .default,
+        serviceAccountSigner: (any ServiceAccountSigner)? = nil,
         logger: Logger? = nil
     ) {
+        self.serviceAccountSigner = serviceAccountSigner
         self.settings = providers
         self.environment = environment
         self.retry = retry

@@ -1,5 +1,9 @@
 import AsyncHTTPClient
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LLMKitCore
 import NIOHTTP1
 
@@ -42,8 +46,8 @@ package struct PreparedCall: Sendable {
     package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8]) -> LLMError {
         var e = dialect.mapError(status: status, headers: headers, body: body, context: context)
         if let key = endpoint.apiKey, !key.isEmpty {
-            e.message = e.message.replacingOccurrences(of: key, with: LLMError.redact(key))
-            e.body = e.body?.replacingOccurrences(of: key, with: LLMError.redact(key))
+            e.message = e.message.replacing(key, with: LLMError.redact(key))
+            e.body = e.body?.replacing(key, with: LLMError.redact(key))
         }
         return e
     }
@@ -62,7 +66,7 @@ extension LLMKit {
         }
         let s = settings[id]
         func env(_ name: String) -> String? {
-            guard let v = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else {
+            guard let v = environment[name]?.trimmedWhitespace, !v.isEmpty else {
                 return nil
             }
             return v
@@ -75,7 +79,8 @@ extension LLMKit {
         case "anthropic": auth = .header("x-api-key")
         case "gemini": auth = .header("x-goog-api-key")
         case "vertex":
-            let credentials = try VertexCredentials.resolve(token: key, environment: environment, caches: vertexTokens)
+            let credentials = try VertexCredentials.resolve(
+                token: key, environment: environment, caches: vertexTokens, signer: serviceAccountSigner)
             auth = .vertex(credentials)
             if s?.baseURL == nil, env(info.baseURLVariable) == nil {
                 base =

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LLMKitCore
 import NIOHTTP1
 
@@ -43,10 +47,11 @@ public struct RetryPolicy: Sendable {
 
     /// The backoff before retry number `attempt` (0-based), with full jitter.
     public func backoff(attempt: Int) -> Duration {
-        let cap = min(
-            Double(maxBackoff.components.seconds) + Double(maxBackoff.components.attoseconds) / 1e18,
-            (Double(initialBackoff.components.seconds) + Double(initialBackoff.components.attoseconds) / 1e18)
-                * pow(2, Double(attempt)))
+        func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        let exponential: Double = seconds(initialBackoff) * Double(1 << min(attempt, 30))
+        let cap: Double = min(seconds(maxBackoff), exponential)
         return .milliseconds(Int64(cap * random() * 1000))
     }
 
@@ -82,12 +87,12 @@ package enum RetryAfter {
     /// OpenAI (`x-ratelimit-reset-*`, e.g. "6m0s") and Anthropic
     /// (`anthropic-ratelimit-*-reset`, RFC 3339) reset headers.
     package static func parse(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
-        if let ms = headers.first(name: "retry-after-ms").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }),
+        if let ms = headers.first(name: "retry-after-ms").flatMap({ Double($0.trimmedWhitespace) }),
             ms >= 0
         {
             return .milliseconds(Int64(ms))
         }
-        if let v = headers.first(name: "retry-after")?.trimmingCharacters(in: .whitespaces) {
+        if let v = headers.first(name: "retry-after")?.trimmedWhitespace {
             if let s = Double(v), s >= 0 { return .milliseconds(Int64(s * 1000)) }
             if let date = httpDate(v) {
                 return .milliseconds(max(0, Int64(date.timeIntervalSince(now) * 1000)))
@@ -110,13 +115,23 @@ package enum RetryAfter {
         return longest
     }
 
-    /// Parses an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`).
+    /// Parses an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`), the form RFC 9110 requires.
     package static func httpDate(_ text: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        return f.date(from: text)
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]) else { return nil }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 }) else { return nil }
+        let hms = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard hms.count == 3, (1...31).contains(day), hms[0] < 24, hms[1] < 60, hms[2] < 61 else { return nil }
+        // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return Date(timeIntervalSince1970: Double(days * 86_400 + hms[0] * 3600 + hms[1] * 60 + hms[2]))
     }
 
     /// Parses a Go-style duration: "1s", "6m0s", "20ms", "1h2m3.5s", "37s" (Google's retryDelay).
@@ -141,7 +156,7 @@ package enum RetryAfter {
             sawAny = true
             return true
         }
-        for c in text.trimmingCharacters(in: .whitespaces) {
+        for c in text.trimmedWhitespace {
             if c.isNumber || c == "." {
                 if !unit.isEmpty { guard flush() else { return nil } }
                 number.append(c)

@@ -1,11 +1,22 @@
 import AsyncHTTPClient
-import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import LLMKitCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
-import _CryptoExtras
+
+/// Signs a service-account JWT (RS256: RSASSA-PKCS1-v1_5 with SHA-256).
+///
+/// Kept behind a protocol so the core library needs no cryptography package;
+/// `LLMKitGoogleAuth.RS256Signer` implements it with swift-crypto.
+public protocol ServiceAccountSigner: Sendable {
+    /// The signature of `message` with the PEM private key of the service account.
+    func signRS256(_ message: [UInt8], privateKeyPEM: String) throws -> [UInt8]
+}
 
 /// Vertex AI project, location and OAuth token: a fixed token from
 /// `VERTEX_ACCESS_TOKEN`, or one obtained from a service-account JSON file
@@ -18,7 +29,7 @@ package struct VertexCredentials: Sendable {
 
     enum Source: Sendable {
         case token(String)
-        case serviceAccount(ServiceAccount, TokenCache)
+        case serviceAccount(ServiceAccount, TokenCache, any ServiceAccountSigner)
     }
 
     struct ServiceAccount: Sendable {
@@ -53,7 +64,7 @@ package struct VertexCredentials: Sendable {
 
     /// Reads project, location and credentials from the environment.
     package static func resolve(
-        token: String?, environment env: [String: String], caches: TokenCaches
+        token: String?, environment env: [String: String], caches: TokenCaches, signer: (any ServiceAccountSigner)?
     ) throws(LLMError) -> VertexCredentials {
         func value(_ names: String...) -> String? {
             names.lazy.compactMap { env[$0] }.first { !$0.isEmpty }
@@ -87,15 +98,23 @@ package struct VertexCredentials: Sendable {
                 provider: "vertex")
         }
         let uri = json["token_uri"]?.stringValue ?? "https://oauth2.googleapis.com/token"
+        guard let signer else {
+            throw LLMError(
+                .notConfigured,
+                "service-account files need RS256 signing: add the LLMKitGoogleAuth product, `import LLMKitGoogleAuth` and pass `LLMKit(serviceAccountSigner: RS256Signer())`; or set VERTEX_ACCESS_TOKEN",
+                provider: "vertex")
+        }
         return VertexCredentials(
             project: project, location: location,
             source: .serviceAccount(
                 ServiceAccount(clientEmail: email, privateKeyPEM: key, tokenURI: uri),
-                caches.cache(for: email + " " + uri)))
+                caches.cache(for: email + " " + uri), signer))
     }
 
     /// The signed JWT assertion for the token exchange.
-    static func assertion(_ account: ServiceAccount, now: Date = Date()) throws(LLMError) -> String {
+    static func assertion(
+        _ account: ServiceAccount, signer: any ServiceAccountSigner, now: Date = Date()
+    ) throws(LLMError) -> String {
         let iat = Int(now.timeIntervalSince1970)
         let header = JSONWriter.bytes(["alg": "RS256", "typ": "JWT"])
         let claims = JSONWriter.bytes([
@@ -106,9 +125,8 @@ package struct VertexCredentials: Sendable {
             Base64.encode(header, urlSafe: true, padding: false) + "."
             + Base64.encode(claims, urlSafe: true, padding: false)
         do {
-            let key = try _RSA.Signing.PrivateKey(pemRepresentation: account.privateKeyPEM)
-            let signature = try key.signature(for: Data(input.utf8), padding: .insecurePKCS1v1_5)
-            return input + "." + Base64.encode(signature.rawRepresentation, urlSafe: true, padding: false)
+            let signature = try signer.signRS256(Array(input.utf8), privateKeyPEM: account.privateKeyPEM)
+            return input + "." + Base64.encode(signature, urlSafe: true, padding: false)
         } catch {
             throw LLMError(
                 .notConfigured, "the service-account private key cannot be used for signing: \(error)",
@@ -120,9 +138,9 @@ package struct VertexCredentials: Sendable {
     package func token(_ transport: HTTPTransport) async throws(LLMError) -> String {
         switch source {
         case .token(let t): return t
-        case .serviceAccount(let account, let cache):
+        case .serviceAccount(let account, let cache, let signer):
             if let t = await cache.get() { return t }
-            let jwt = try Self.assertion(account)
+            let jwt = try Self.assertion(account, signer: signer)
             var request = HTTPClientRequest(url: account.tokenURI)
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
