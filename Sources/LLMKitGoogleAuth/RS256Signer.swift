@@ -3,9 +3,9 @@ import LLMKit
 import _CryptoExtras
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// RS256 signing of Google service-account JWTs with swift-crypto.

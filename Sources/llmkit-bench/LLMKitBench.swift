@@ -9,19 +9,20 @@
 // Environment (set by run_all.sh): BENCH_BASE_URL, BENCH_N, BENCH_CONCURRENCY,
 // BENCH_WARMUP, BENCH_WARMUP_BASE_URL. Prints exactly one JSON line on stdout.
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Dispatch
 import LLMKit
 import LLMKitCore
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - configuration
@@ -113,9 +114,9 @@ func emit(_ line: Line) {
 func cpuSeconds() -> Double {
     var u = rusage()
     #if os(Linux)
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &u)
     #else
-    getrusage(RUSAGE_SELF, &u)
+        getrusage(RUSAGE_SELF, &u)
     #endif
     return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6
         + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LLMKit
-import LLMKitGoogleAuth
 import LLMKitCore
+import LLMKitGoogleAuth
 
 /// `llmkit chat`: sends one chat request and prints the answer (DESIGN.md section 8).
 struct ChatCommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import LLMKit
-import LLMKitGoogleAuth
 import LLMKitCore
+import LLMKitGoogleAuth
 
 /// `llmkit models`: the built-in providers and whether each is configured.
 ///

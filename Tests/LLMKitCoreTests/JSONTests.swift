@@ -174,19 +174,23 @@ struct CodableFormTests {
 
         let response = ChatResponse(
             id: "r1", model: "m", provider: "p", message: .assistant("hi"), finishReason: .other("pause_turn"),
-            usage: Usage(inputTokens: 3, outputTokens: 4, reasoningTokens: 1, cacheReadTokens: 2, cacheWriteTokens: nil),
+            usage: Usage(
+                inputTokens: 3, outputTokens: 4, reasoningTokens: 1, cacheReadTokens: 2, cacheWriteTokens: nil),
             cost: nil, warnings: [Warning(code: "c", message: "m")])
-        #expect(try JSONDecoderForTests.decode(ChatResponse.self, from: JSONEncoderForTests.encode(response)) == response)
+        #expect(
+            try JSONDecoderForTests.decode(ChatResponse.self, from: JSONEncoderForTests.encode(response)) == response)
 
         let events: [StreamEvent] = [
             .textDelta("a"), .reasoningDelta("b"), .toolCallStarted(index: 0, id: "c", name: "f"),
-            .toolCallArgumentsDelta(index: 0, delta: "{"), .toolCallCompleted(index: 0, call: ToolCall(id: "c", name: "f", arguments: [:])),
+            .toolCallArgumentsDelta(index: 0, delta: "{"),
+            .toolCallCompleted(index: 0, call: ToolCall(id: "c", name: "f", arguments: [:])),
             .usage(Usage(inputTokens: 1)), .finished(response),
         ]
         #expect(try JSONDecoderForTests.decode([StreamEvent].self, from: JSONEncoderForTests.encode(events)) == events)
 
         let error = LLMError(
-            .rateLimited, "slow", provider: "openai", statusCode: 429, requestID: "q", providerCode: "c", providerType: "t",
+            .rateLimited, "slow", provider: "openai", statusCode: 429, requestID: "q", providerCode: "c",
+            providerType: "t",
             param: "p", retryAfter: .milliseconds(1500), timeoutPhase: nil, body: "{}")
         let back = try JSONDecoderForTests.decode(LLMError.self, from: JSONEncoderForTests.encode(error))
         #expect(back.kind == .rateLimited)

@@ -16,7 +16,9 @@ struct VertexAuthTests {
         defer { try? FileManager.default.removeItem(at: file) }
         let llm = LLMKit(environment: ["GOOGLE_CLOUD_PROJECT": "p", "GOOGLE_APPLICATION_CREDENTIALS": file.path])
         let e = try #require(
-            await llmError { _ = try await llm.complete(ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")])) })
+            await llmError {
+                _ = try await llm.complete(ChatRequest(model: "vertex/gemini-2.5-flash", messages: [.user("hi")]))
+            })
         #expect(e.kind == .notConfigured)
         #expect(e.message.contains("LLMKitGoogleAuth"))
     }

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LLMKitCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Retries with exponential backoff and full jitter, honouring the server's
 /// `retry-after-ms`, `retry-after` and rate-limit reset headers.

@@ -50,9 +50,11 @@ extension ChatResponse: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             id: try c.decodeIfPresent(String.self, forKey: .id), model: try c.decode(String.self, forKey: .model),
-            provider: try c.decode(String.self, forKey: .provider), message: try c.decode(Message.self, forKey: .message),
+            provider: try c.decode(String.self, forKey: .provider),
+            message: try c.decode(Message.self, forKey: .message),
             finishReason: try c.decode(FinishReason.self, forKey: .finishReason),
-            usage: try c.decodeIfPresent(Usage.self, forKey: .usage), cost: try c.decodeIfPresent(Double.self, forKey: .cost),
+            usage: try c.decodeIfPresent(Usage.self, forKey: .usage),
+            cost: try c.decodeIfPresent(Double.self, forKey: .cost),
             warnings: try c.decodeIfPresent([Warning].self, forKey: .warnings) ?? [])
     }
 
@@ -87,11 +89,13 @@ extension StreamEvent: Codable {
             self = .toolCallArgumentsDelta(
                 index: try c.decode(Int.self, forKey: .index), delta: try c.decode(String.self, forKey: .delta))
         case "toolCallCompleted":
-            self = .toolCallCompleted(index: try c.decode(Int.self, forKey: .index), call: try c.decode(ToolCall.self, forKey: .call))
+            self = .toolCallCompleted(
+                index: try c.decode(Int.self, forKey: .index), call: try c.decode(ToolCall.self, forKey: .call))
         case "usage": self = .usage(try c.decode(Usage.self, forKey: .usage))
         case "finished": self = .finished(try c.decode(ChatResponse.self, forKey: .response))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown event type '\(other)'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: c, debugDescription: "unknown event type '\(other)'")
         }
     }
 
@@ -138,17 +142,22 @@ extension LLMError: Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let name = try c.decode(String.self, forKey: .kind)
         guard let kind = Kind.all.first(where: { $0.description == name }) else {
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown error kind '\(name)'")
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c, debugDescription: "unknown error kind '\(name)'")
         }
         self.init(
-            kind, try c.decode(String.self, forKey: .message), provider: try c.decodeIfPresent(String.self, forKey: .provider),
+            kind, try c.decode(String.self, forKey: .message),
+            provider: try c.decodeIfPresent(String.self, forKey: .provider),
             statusCode: try c.decodeIfPresent(Int.self, forKey: .statusCode),
             requestID: try c.decodeIfPresent(String.self, forKey: .requestID),
             providerCode: try c.decodeIfPresent(String.self, forKey: .providerCode),
             providerType: try c.decodeIfPresent(String.self, forKey: .providerType),
             param: try c.decodeIfPresent(String.self, forKey: .param),
-            retryAfter: try c.decodeIfPresent(Double.self, forKey: .retryAfterSeconds).map { .milliseconds(Int64($0 * 1000)) },
-            timeoutPhase: try c.decodeIfPresent(String.self, forKey: .timeoutPhase).flatMap(TimeoutPhase.init(rawValue:)),
+            retryAfter: try c.decodeIfPresent(Double.self, forKey: .retryAfterSeconds).map {
+                .milliseconds(Int64($0 * 1000))
+            },
+            timeoutPhase: try c.decodeIfPresent(String.self, forKey: .timeoutPhase).flatMap(
+                TimeoutPhase.init(rawValue:)),
             body: try c.decodeIfPresent(String.self, forKey: .body))
     }
 

@@ -1,13 +1,14 @@
 import AsyncHTTPClient
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import LLMKitCore
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Signs a service-account JWT (RS256: RSASSA-PKCS1-v1_5 with SHA-256).
 ///
