@@ -59,22 +59,22 @@ public struct LLMKit: Sendable {
     /// Sends `request` and waits for the whole answer.
     public func complete(_ request: ChatRequest) async throws(LLMError) -> ChatResponse {
         let call = try prepare(request, stream: false)
+        let started = ContinuousClock.now
         return try await retry.run { () async throws(LLMError) -> ChatResponse in
-            let response = try await call.sendCollecting(transport)
-            let buffer = response.body ?? ByteBuffer()
-            guard (200..<300).contains(response.status) else {
-                throw call.mapError(
-                    status: response.status, headers: response.headers, body: Array(buffer.readableBytesView))
+            let response = try await call.send(transport)
+            let body = try await Self.collect(response, call: call, transport: transport, started: started)
+            guard (200..<300).contains(Int(response.status.code)) else {
+                throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
             }
             var tape = JSONTape()
             do {
-                try buffer.withUnsafeReadableBytes { bytes throws(JSONParseError) in try tape.parse(bytes) }
+                try tape.parse(body)
             } catch {
-                let shown = String(decoding: buffer.readableBytesView.prefix(300), as: UTF8.self)
+                let shown = String(decoding: body.prefix(300), as: UTF8.self)
                 throw LLMError(
                     .decoding,
                     "\(call.endpoint.info.id) answered with a body that is not valid JSON (\(error)): \(shown)",
-                    provider: call.endpoint.info.id, statusCode: response.status,
+                    provider: call.endpoint.info.id, statusCode: Int(response.status.code),
                     requestID: response.headers.requestID)
             }
             var r = try call.dialect.parseResponse(tape, context: call.context)

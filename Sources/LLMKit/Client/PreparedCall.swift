@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import LLMKitCore
-import NIOCore
 import NIOHTTP1
 
 #if canImport(FoundationEssentials)
@@ -43,17 +42,6 @@ package struct PreparedCall: Sendable {
             headers.replaceOrAdd(name: "authorization", value: "Bearer " + (try await credentials.token(transport)))
         }
         return try await transport.send(url: url, headers: headers, body: body, provider: endpoint.info.id)
-    }
-
-    /// Sends and collects the whole answer (non-streaming calls).
-    package func sendCollecting(
-        _ transport: HTTPTransport
-    ) async throws(LLMError) -> (status: Int, headers: HTTPHeaders, body: ByteBuffer?) {
-        var headers = self.headers
-        if case .vertex(let credentials) = endpoint.auth {
-            headers.replaceOrAdd(name: "authorization", value: "Bearer " + (try await credentials.token(transport)))
-        }
-        return try await transport.sendCollecting(url: url, headers: headers, body: body, provider: endpoint.info.id)
     }
 
     package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8]) -> LLMError {

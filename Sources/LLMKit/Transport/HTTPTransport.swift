@@ -53,22 +53,6 @@ package struct HTTPTransport: Sendable {
         }
     }
 
-    /// Sends a request and collects the whole answer on the event loop, completing
-    /// one future: a non-streaming call crosses between the event loop and the
-    /// task pool once each way instead of once per body part.
-    package func sendCollecting(
-        url: String, headers: HTTPHeaders, body: [UInt8], provider: String
-    ) async throws(LLMError) -> (status: Int, headers: HTTPHeaders, body: ByteBuffer?) {
-        let deadline = NIODeadline.now() + .init(min(timeouts.firstByte, timeouts.total ?? timeouts.firstByte))
-        do {
-            let request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .bytes(body))
-            let response = try await client.execute(request: request, deadline: deadline, logger: logger).get()
-            return (Int(response.status.code), response.headers, response.body)
-        } catch {
-            throw Self.map(error, provider: provider, url: url)
-        }
-    }
-
     /// Maps an error thrown by AsyncHTTPClient or NIO.
     package static func map(_ error: any Error, provider: String, url: String? = nil) -> LLMError {
         if let e = error as? LLMError { return e }
