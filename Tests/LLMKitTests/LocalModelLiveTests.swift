@@ -17,7 +17,9 @@ extension Tag {
         "set LLMKIT_LIVE_LOCAL=1 with scripts/local-model running")
 )
 struct LocalModelLiveTests {
-    let llm = LLMKit(retry: .none)
+    // The default retry policy, as users have it: llama.cpp closes the connection after an
+    // error answer, and a request racing that close is retried.
+    let llm = LLMKit()
 
     func request(_ prompt: String = "Say hello in one short sentence.") -> ChatRequest {
         ChatRequest(model: "local/smollm2", messages: [.user(prompt)], maxOutputTokens: 24, temperature: 0)

@@ -84,6 +84,12 @@ package struct HTTPTransport: Sendable {
                 break
             }
         }
+        if let e = error as? ChannelError, e == .ioOnClosedChannel || e == .alreadyClosed || e == .eof {
+            return LLMError(
+                .network,
+                "\(host) closed the connection (a kept-alive connection the server had already closed); retrying is safe",
+                provider: provider, underlying: error)
+        }
         if error is HTTPParserError {
             return LLMError(
                 .network, "the response from \(host) was cut off or malformed (truncated): \(error)",
