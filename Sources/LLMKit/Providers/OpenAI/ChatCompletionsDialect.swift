@@ -28,26 +28,9 @@ package struct OpenAIChatDialect: ChatDialect {
             throw LLMError(
                 .decoding, "\(context.provider) answered without choices[0].message", provider: context.provider)
         }
-        for field in quirks.reasoningFields {
-            if let r = t.member(message, field), let s = t.string(r), !s.isEmpty {
-                b.reasoning(s, &sink)
-                break
-            }
-        }
-        if let c = t.member(message, "content").flatMap(t.string) { b.text(c, &sink) }
-        if let refusal = t.member(message, "refusal").flatMap(t.string) {
-            b.text(refusal, &sink)
-            b.finishReason = .refusal
-        }
-        if let calls = t.member(message, "tool_calls") {
-            t.forEachElement(calls) { c in
-                let f = t.member(c, "function")
-                b.startTool(
-                    id: t.member(c, "id").flatMap(t.string) ?? "",
-                    name: f.flatMap { t.member($0, "name") }.flatMap(t.string) ?? "",
-                    arguments: f.flatMap { t.member($0, "arguments") }.flatMap(t.string) ?? "", &sink)
-            }
-        }
+        // A whole message has the shape of one delta with complete tool calls.
+        var toolBlocks: [Int] = []
+        try Self.readDelta(t, message, reasoningFields: quirks.reasoningFields, into: &b, tools: &toolBlocks, &sink)
         if b.finishReason == nil {
             b.finishReason = t.member(choice, "finish_reason").flatMap { Self.finishReason(t, $0) }
         }
@@ -121,7 +104,10 @@ final class ChatCompletionsTranslator: StreamTranslator {
                     finish = v
                 }
             }
-            if let delta { try readDelta(t, delta, &out) }
+            if let delta {
+                try OpenAIChatDialect.readDelta(
+                    t, delta, reasoningFields: reasoningFields, into: &b, tools: &toolBlocks, &out)
+            }
             if let f = finish, !t.isNull(f) {
                 sawFinish = true
                 if b.finishReason != .refusal { b.finishReason = OpenAIChatDialect.finishReason(t, f) }
@@ -130,51 +116,6 @@ final class ChatCompletionsTranslator: StreamTranslator {
         if let u = usage, let usage = OpenAIUsage.read(t, u) {
             b.usage = usage
             out.append(.usage(usage))
-        }
-    }
-
-    private func readDelta(_ t: JSONTape, _ delta: Int, _ out: inout [StreamEvent]) throws(LLMError) {
-        var content: Int?
-        var reasoning: Int?
-        var refusal: Int?
-        var calls: Int?
-        let fields = reasoningFields
-        t.forEachMember(delta) { k, v in
-            if t.kind(v) == .null || t.isEmptyString(v) { return }
-            if t.keyEquals(k, "content") {
-                content = v
-            } else if t.keyEquals(k, "tool_calls") {
-                calls = v
-            } else if t.keyEquals(k, "refusal") {
-                refusal = v
-            } else if reasoning == nil, fields.contains(where: { t.keyEquals(k, $0) }) {
-                reasoning = v
-            }
-        }
-        let provider = b.context.provider
-        if let r = reasoning, t.kind(r) == .string { b.reasoning(try t.text(r, provider: provider), &out) }
-        if let c = content, t.kind(c) == .string { b.text(try t.text(c, provider: provider), &out) }
-        if let r = refusal, t.kind(r) == .string {
-            b.text(try t.text(r, provider: provider), &out)
-            b.finishReason = .refusal
-        }
-        if let calls { try toolDeltas(t, calls, &out) }
-    }
-
-    private func toolDeltas(_ t: JSONTape, _ calls: Int, _ out: inout [StreamEvent]) throws(LLMError) {
-        t.forEachElement(calls) { c in
-            let index = t.member(c, "index").flatMap(t.int) ?? toolBlocks.count
-            let f = t.member(c, "function")
-            let args = f.flatMap { t.member($0, "arguments") }.flatMap(t.string) ?? ""
-            if index < toolBlocks.count {
-                b.toolArguments(toolBlocks[index], args, &out)
-            } else {
-                while toolBlocks.count < index { toolBlocks.append(-1) }
-                let block = b.startTool(
-                    id: t.member(c, "id").flatMap(t.string) ?? "",
-                    name: f.flatMap { t.member($0, "name") }.flatMap(t.string) ?? "", arguments: args, &out)
-                toolBlocks.append(block)
-            }
         }
     }
 
@@ -194,5 +135,53 @@ final class ChatCompletionsTranslator: StreamTranslator {
                 provider: b.context.provider)
         }
         return b.build(&out)
+    }
+}
+
+extension OpenAIChatDialect {
+    /// Reads a streamed `delta`, or a whole `message`, into `b`: reasoning (under any of
+    /// `reasoningFields`), content, refusal and tool calls. `tools` maps the provider's tool
+    /// `index` to builder blocks across chunks. One pass over the object's members.
+    static func readDelta(
+        _ t: JSONTape, _ delta: Int, reasoningFields: [StaticString], into b: inout ResponseBuilder,
+        tools: inout [Int], _ out: inout [StreamEvent]
+    ) throws(LLMError) {
+        var content: Int?
+        var reasoning: Int?
+        var refusal: Int?
+        var calls: Int?
+        t.forEachMember(delta) { k, v in
+            if t.kind(v) == .null || t.isEmptyString(v) { return }
+            if t.keyEquals(k, "content") {
+                content = v
+            } else if t.keyEquals(k, "tool_calls") {
+                calls = v
+            } else if t.keyEquals(k, "refusal") {
+                refusal = v
+            } else if reasoning == nil, reasoningFields.contains(where: { t.keyEquals(k, $0) }) {
+                reasoning = v
+            }
+        }
+        let provider = b.context.provider
+        if let r = reasoning, t.kind(r) == .string { b.reasoning(try t.text(r, provider: provider), &out) }
+        if let c = content, t.kind(c) == .string { b.text(try t.text(c, provider: provider), &out) }
+        if let r = refusal, t.kind(r) == .string {
+            b.text(try t.text(r, provider: provider), &out)
+            b.finishReason = .refusal
+        }
+        guard let calls else { return }
+        t.forEachElement(calls) { c in
+            let index = t.member(c, "index").flatMap(t.int) ?? tools.count
+            let f = t.member(c, "function")
+            let args = f.flatMap { t.member($0, "arguments") }.flatMap(t.string) ?? ""
+            if index < tools.count, tools[index] >= 0 {
+                b.toolArguments(tools[index], args, &out)
+            } else {
+                while tools.count <= index { tools.append(-1) }
+                tools[index] = b.startTool(
+                    id: t.member(c, "id").flatMap(t.string) ?? "",
+                    name: f.flatMap { t.member($0, "name") }.flatMap(t.string) ?? "", arguments: args, &out)
+            }
+        }
     }
 }
