@@ -28,6 +28,8 @@ public struct LLMKit: Sendable {
     package let vertexTokens = VertexCredentials.TokenCaches()
     /// Signs Google service-account JWTs (Vertex AI with GOOGLE_APPLICATION_CREDENTIALS).
     public let serviceAccountSigner: (any ServiceAccountSigner)?
+    /// Providers added in code (they win over built-in ones with the same id).
+    public let additionalProviders: [ProviderInfo]
 
     /// - Parameters:
     ///   - providers: per-provider settings from code, keyed by provider id; they win over the environment.
@@ -38,8 +40,11 @@ public struct LLMKit: Sendable {
     ///   - retry: the retry policy.
     ///   - serviceAccountSigner: needed only for Vertex AI with a service-account file:
     ///     `RS256Signer()` from `LLMKitGoogleAuth`.
+    ///   - additionalProviders: providers LLMKit does not list, e.g.
+    ///     `.openAICompatible(id: "acme", baseURL: "https://api.acme.ai/v1", keyVariable: "ACME_API_KEY")`.
     public init(
         providers: [String: ProviderSettings] = [:],
+        additionalProviders: [ProviderInfo] = [],
         environment: [String: String] = ProcessInfo.processInfo.environment,
         httpClient: HTTPClient? = nil,
         timeouts: Timeouts = .default,
@@ -48,6 +53,7 @@ public struct LLMKit: Sendable {
         logger: Logger? = nil
     ) {
         self.serviceAccountSigner = serviceAccountSigner
+        self.additionalProviders = additionalProviders
         self.settings = providers
         self.environment = environment
         self.retry = retry

@@ -58,12 +58,19 @@ package struct PreparedCall: Sendable {
 }
 
 extension LLMKit {
-    /// The resolved settings of a built-in provider.
+    /// The provider named `id`: one added in code wins over a built-in one.
+    package func providerInfo(_ id: String) -> ProviderInfo? {
+        additionalProviders.first { $0.id == id } ?? ProviderInfo.named(id)
+    }
+
+    /// The resolved settings of a provider.
     package func endpoint(_ id: String) throws(LLMError) -> Endpoint {
-        guard let info = ProviderInfo.named(id) else {
-            let known = ProviderInfo.builtIn.map(\.id).joined(separator: ", ")
+        guard let info = providerInfo(id) else {
+            let known = (ProviderInfo.builtIn + additionalProviders).map(\.id).joined(separator: ", ")
             throw LLMError(
-                .notConfigured, "unknown provider '\(id)'; known providers: \(known)", provider: id)
+                .notConfigured,
+                "unknown provider '\(id)'; known providers: \(known). Add your own OpenAI-compatible one with ProviderInfo.openAICompatible(id:baseURL:keyVariable:)",
+                provider: id)
         }
         let s = settings[id]
         func env(_ name: String) -> String? {
@@ -74,12 +81,26 @@ extension LLMKit {
         }
         let key = s?.apiKey ?? info.keyVariables.lazy.compactMap(env).first
         var base = s?.baseURL ?? env(info.baseURLVariable) ?? info.defaultBaseURL
+        if s?.baseURL == nil, env(info.baseURLVariable) == nil,
+            let region = s?.region ?? info.regionVariable.flatMap(env)
+        {
+            guard let url = info.regions[region.lowercased()] else {
+                let known = info.regions.keys.sorted().joined(separator: ", ")
+                throw LLMError(
+                    .notConfigured,
+                    "unknown region '\(region)' for \(info.displayName); known regions: \(known.isEmpty ? "none" : known)",
+                    provider: id)
+            }
+            base = url
+        }
         while base.hasSuffix("/") { base.removeLast() }
-        let auth: Endpoint.Auth
-        switch id {
-        case "anthropic": auth = .header("x-api-key")
-        case "gemini": auth = .header("x-goog-api-key")
-        case "vertex":
+        var auth: Endpoint.Auth
+        switch info.auth {
+        case .bearer: auth = .bearer
+        case .header(let name): auth = .header(name)
+        case .optionalBearer: auth = key == nil ? .none : .bearer
+        }
+        if info.wire == .vertex {
             let credentials = try VertexCredentials.resolve(
                 token: key, environment: environment, caches: vertexTokens, signer: serviceAccountSigner)
             auth = .vertex(credentials)
@@ -89,10 +110,7 @@ extension LLMKit {
                     ? "https://aiplatform.googleapis.com"
                     : "https://\(credentials.location)-aiplatform.googleapis.com"
             }
-        case "local": auth = key == nil ? .none : .bearer
-        default: auth = .bearer
-        }
-        if info.requiresKey, key == nil, id != "vertex" {
+        } else if info.requiresKey, key == nil {
             throw LLMError(
                 .notConfigured,
                 "no API key for \(info.displayName): set \(info.keyVariables.joined(separator: " or ")) (\(info.setupHint))",
@@ -101,21 +119,20 @@ extension LLMKit {
         return Endpoint(info: info, baseURL: base, apiKey: key, headers: s?.headers ?? [], auth: auth)
     }
 
-    /// The dialect for `provider` and `model`.
+    /// The dialect for `provider` and `model`, and the reasoning family it belongs to.
     package func dialect(for endpoint: Endpoint, model: String, request: ChatRequest) -> (any ChatDialect, String) {
-        switch endpoint.info.id {
-        case "openai":
+        switch endpoint.info.wire {
+        case .openAI:
             let useResponses = request.api.map { $0 == .responses } ?? OpenAIModels.prefersResponses(model)
             return useResponses ? (OpenAIResponsesDialect(), "openai") : (OpenAIChatDialect(quirks: .openAI), "openai")
-        case "anthropic": return (AnthropicDialect(), "anthropic")
-        case "gemini": return (GeminiDialect(vertex: nil), "google")
-        case "vertex":
+        case .anthropic: return (AnthropicDialect(), "anthropic")
+        case .gemini: return (GeminiDialect(vertex: nil), "google")
+        case .vertex:
             if case .vertex(let c) = endpoint.auth {
                 return (GeminiDialect(vertex: (c.project, c.location)), "google")
             }
             return (GeminiDialect(vertex: nil), "google")
-        case "deepseek": return (OpenAIChatDialect(quirks: .deepSeek), "deepseek")
-        default: return (OpenAIChatDialect(quirks: .local), endpoint.info.id)
+        case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
         }
     }
 
@@ -123,7 +140,9 @@ extension LLMKit {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
         let (dialect, family) = dialect(for: endpoint, model: id.model, request: request)
-        var context = CallContext(provider: id.provider, family: family, model: id.model, warnings: [])
+        var context = CallContext(
+            provider: id.provider, family: family, model: id.model, warnings: [],
+            keyVariable: endpoint.info.keyVariables.first)
         var history = request
         history.messages = HandBack.strip(request.messages, for: family, warnings: &context.warnings)
         var wire = try dialect.makeRequest(history, context: context, stream: stream)

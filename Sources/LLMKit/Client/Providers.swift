@@ -1,6 +1,12 @@
 import LLMKitCore
 
-/// A provider LLMKit knows: where it lives and which environment variables configure it.
+/// A provider LLMKit knows: where it lives, which environment variables configure it,
+/// and which wire protocol it speaks.
+///
+/// Add your own OpenAI-compatible provider in one line:
+/// ```swift
+/// let llm = LLMKit(additionalProviders: [.openAICompatible(id: "acme", baseURL: "https://api.acme.ai/v1", keyVariable: "ACME_API_KEY")])
+/// ```
 public struct ProviderInfo: Sendable, Hashable {
     /// The prefix of model ids: `openai` in `openai/gpt-4o-mini`.
     public var id: String
@@ -14,41 +20,103 @@ public struct ProviderInfo: Sendable, Hashable {
     public var requiresKey: Bool
     /// Where to get a key or set the provider up.
     public var setupHint: String
+    /// The wire protocol.
+    public var wire: Wire
+    /// How the key is sent.
+    public var auth: AuthStyle
+    /// The documentation page the base URL and quirks were checked against.
+    public var docs: String?
+    /// Named alternative base URLs (data residency), chosen with `regionVariable` or `ProviderSettings.region`.
+    public var regions: [String: String]
+    /// Variable read for the region (`MISTRAL_REGION=eu`).
+    public var regionVariable: String?
 
-    /// Every built-in chat provider.
-    public static let builtIn: [ProviderInfo] = [
+    /// The wire protocols LLMKit speaks.
+    public enum Wire: Sendable, Hashable {
+        /// OpenAI itself: Chat Completions and Responses.
+        case openAI
+        case anthropic
+        /// Gemini API (`generativelanguage.googleapis.com`).
+        case gemini
+        /// Gemini on Vertex AI.
+        case vertex
+        /// Chat Completions as spoken by another provider, with its differences.
+        case openAICompatible(CompatibleQuirks)
+    }
+
+    /// How the API key travels.
+    public enum AuthStyle: Sendable, Hashable {
+        /// `Authorization: Bearer KEY`.
+        case bearer
+        /// A named header carrying the key (`x-api-key`).
+        case header(String)
+        /// Bearer when a key is set, nothing otherwise (local servers).
+        case optionalBearer
+    }
+
+    public init(
+        id: String, displayName: String, defaultBaseURL: String, keyVariables: [String], baseURLVariable: String,
+        requiresKey: Bool, setupHint: String, wire: Wire, auth: AuthStyle = .bearer, docs: String? = nil,
+        regions: [String: String] = [:], regionVariable: String? = nil
+    ) {
+        self.id = id
+        self.displayName = displayName
+        self.defaultBaseURL = defaultBaseURL
+        self.keyVariables = keyVariables
+        self.baseURLVariable = baseURLVariable
+        self.requiresKey = requiresKey
+        self.setupHint = setupHint
+        self.wire = wire
+        self.auth = auth
+        self.docs = docs
+        self.regions = regions
+        self.regionVariable = regionVariable
+    }
+
+    /// A provider that speaks OpenAI Chat Completions at `baseURL` (the part before `/chat/completions`).
+    /// The key is read from `keyVariable`; the base URL can be overridden with `<ID>_BASE_URL`.
+    public static func openAICompatible(
+        id: String, baseURL: String, keyVariable: String?, displayName: String? = nil,
+        quirks: CompatibleQuirks = CompatibleQuirks()
+    ) -> ProviderInfo {
+        let prefix = id.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        return ProviderInfo(
+            id: id, displayName: displayName ?? id, defaultBaseURL: baseURL,
+            keyVariables: keyVariable.map { [$0] } ?? [],
+            baseURLVariable: String(prefix) + "_BASE_URL", requiresKey: keyVariable != nil,
+            setupHint: keyVariable.map { "set \($0)" } ?? "set \(String(prefix))_BASE_URL",
+            wire: .openAICompatible(quirks), auth: keyVariable == nil ? .optionalBearer : .bearer)
+    }
+
+    /// Every built-in chat provider: the native ones, then the OpenAI-compatible table.
+    public static let builtIn: [ProviderInfo] = native + CompatibleProviders.table
+
+    static let native: [ProviderInfo] = [
         ProviderInfo(
             id: "openai", displayName: "OpenAI", defaultBaseURL: "https://api.openai.com/v1",
             keyVariables: ["OPENAI_API_KEY"], baseURLVariable: "OPENAI_BASE_URL", requiresKey: true,
-            setupHint: "create a key at https://platform.openai.com/api-keys"),
+            setupHint: "create a key at https://platform.openai.com/api-keys", wire: .openAI,
+            docs: "https://platform.openai.com/docs/api-reference"),
         ProviderInfo(
             id: "anthropic", displayName: "Anthropic", defaultBaseURL: "https://api.anthropic.com",
             keyVariables: ["ANTHROPIC_API_KEY"], baseURLVariable: "ANTHROPIC_BASE_URL", requiresKey: true,
-            setupHint: "create a key at https://console.anthropic.com/settings/keys"),
+            setupHint: "create a key at https://console.anthropic.com/settings/keys", wire: .anthropic,
+            auth: .header("x-api-key"), docs: "https://docs.anthropic.com/en/api/messages"),
         ProviderInfo(
             id: "gemini", displayName: "Google Gemini API", defaultBaseURL: "https://generativelanguage.googleapis.com",
             keyVariables: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], baseURLVariable: "GEMINI_BASE_URL", requiresKey: true,
-            setupHint: "create a key at https://aistudio.google.com/apikey"),
+            setupHint: "create a key at https://aistudio.google.com/apikey", wire: .gemini,
+            auth: .header("x-goog-api-key"), docs: "https://ai.google.dev/api"),
         ProviderInfo(
             id: "vertex", displayName: "Google Vertex AI (Gemini)",
             defaultBaseURL: "https://{location}-aiplatform.googleapis.com",
             keyVariables: ["VERTEX_ACCESS_TOKEN"], baseURLVariable: "VERTEX_BASE_URL", requiresKey: true,
             setupHint:
-                "set GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, and VERTEX_ACCESS_TOKEN (e.g. `gcloud auth print-access-token`) or GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON file)"
-        ),
-        ProviderInfo(
-            id: "deepseek", displayName: "DeepSeek", defaultBaseURL: "https://api.deepseek.com",
-            keyVariables: ["DEEPSEEK_API_KEY"], baseURLVariable: "DEEPSEEK_BASE_URL", requiresKey: true,
-            setupHint: "create a key at https://platform.deepseek.com/api_keys"),
-        ProviderInfo(
-            id: "local", displayName: "Local OpenAI-compatible server (llama.cpp, Ollama, vLLM, LM Studio)",
-            defaultBaseURL: "http://127.0.0.1:8080/v1", keyVariables: ["LOCAL_API_KEY"],
-            baseURLVariable: "LOCAL_BASE_URL", requiresKey: false,
-            setupHint:
-                "start one with `scripts/local-model start`, or point LOCAL_BASE_URL at Ollama (http://127.0.0.1:11434/v1)"
-        ),
+                "set GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, and VERTEX_ACCESS_TOKEN (e.g. `gcloud auth print-access-token`) or GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON file)",
+            wire: .vertex, docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest"),
     ]
 
+    /// The built-in provider named `id`.
     public static func named(_ id: String) -> ProviderInfo? { builtIn.first { $0.id == id } }
 }
 
@@ -56,12 +124,16 @@ public struct ProviderInfo: Sendable, Hashable {
 public struct ProviderSettings: Sendable {
     public var apiKey: String?
     public var baseURL: String?
+    /// A named region of the provider (`eu` for Mistral); ignored when `baseURL` is set.
+    public var region: String?
     /// Extra headers sent with every request to this provider.
     public var headers: [(String, String)]
 
-    public init(apiKey: String? = nil, baseURL: String? = nil, headers: [(String, String)] = []) {
+    public init(apiKey: String? = nil, baseURL: String? = nil, region: String? = nil, headers: [(String, String)] = [])
+    {
         self.apiKey = apiKey
         self.baseURL = baseURL
+        self.region = region
         self.headers = headers
     }
 }

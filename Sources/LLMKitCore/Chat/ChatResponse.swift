@@ -68,6 +68,20 @@ public struct Warning: Sendable, Hashable, Codable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A source the model's answer cites.
+public struct Citation: Sendable, Hashable, Codable {
+    public var url: String
+    public var title: String?
+    /// Publication or last-update date as the provider gave it.
+    public var date: String?
+
+    public init(url: String, title: String? = nil, date: String? = nil) {
+        self.url = url
+        self.title = title
+        self.date = date
+    }
+}
+
 /// The assembled answer.
 public struct ChatResponse: Sendable, Hashable {
     public var id: String?
@@ -81,11 +95,14 @@ public struct ChatResponse: Sendable, Hashable {
     /// Cost in US dollars, nil when the price of the model is not known.
     public var cost: Double?
     public var warnings: [Warning]
+    /// Sources the provider cited (Perplexity's `citations` and `search_results`), in its order.
+    public var citations: [Citation]
 
     public init(
         id: String?, model: String, provider: String, message: Message, finishReason: FinishReason, usage: Usage?,
-        cost: Double? = nil, warnings: [Warning] = []
+        cost: Double? = nil, warnings: [Warning] = [], citations: [Citation] = []
     ) {
+        self.citations = citations
         self.id = id
         self.model = model
         self.provider = provider

@@ -43,7 +43,7 @@ extension ChatRequest: Codable {
 
 extension ChatResponse: Codable {
     private enum CodingKeys: String, CodingKey {
-        case id, model, provider, message, finishReason, usage, cost, warnings
+        case id, model, provider, message, finishReason, usage, cost, warnings, citations
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,7 +55,8 @@ extension ChatResponse: Codable {
             finishReason: try c.decode(FinishReason.self, forKey: .finishReason),
             usage: try c.decodeIfPresent(Usage.self, forKey: .usage),
             cost: try c.decodeIfPresent(Double.self, forKey: .cost),
-            warnings: try c.decodeIfPresent([Warning].self, forKey: .warnings) ?? [])
+            warnings: try c.decodeIfPresent([Warning].self, forKey: .warnings) ?? [],
+            citations: try c.decodeIfPresent([Citation].self, forKey: .citations) ?? [])
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -68,6 +69,7 @@ extension ChatResponse: Codable {
         try c.encodeIfPresent(usage, forKey: .usage)
         try c.encodeIfPresent(cost, forKey: .cost)
         try c.encode(warnings, forKey: .warnings)
+        if !citations.isEmpty { try c.encode(citations, forKey: .citations) }
     }
 }
 

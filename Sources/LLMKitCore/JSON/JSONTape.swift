@@ -154,6 +154,20 @@ package struct JSONTape: Sendable {
         }
     }
 
+    /// Whether the (string) token at `i` equals `key` (a runtime string: provider data tables).
+    @inlinable package func keyEquals(_ i: Int, _ key: String) -> Bool {
+        let t = tokens[i]
+        guard t.kind == .string else { return false }
+        if t.escaped { return string(i) == key }
+        let len = Int(t.end - t.start)
+        guard len == key.utf8.count else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            let text = UnsafeBufferPointer(rebasing: b[Int(t.start)..<Int(t.end)])
+            return key.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(text) }
+                ?? key.utf8.elementsEqual(text)
+        }
+    }
+
     /// Whether the value at `i` is the string `value`.
     @inlinable package func stringEquals(_ i: Int, _ value: StaticString) -> Bool { keyEquals(i, value) }
 

@@ -3,9 +3,9 @@ import NIOHTTP1
 
 /// OpenAI Chat Completions, and every provider that speaks it.
 package struct OpenAIChatDialect: ChatDialect {
-    let quirks: ChatQuirks
+    let quirks: CompatibleQuirks
 
-    package init(quirks: ChatQuirks) { self.quirks = quirks }
+    package init(quirks: CompatibleQuirks) { self.quirks = quirks }
 
     static func finishReason(_ t: JSONTape, _ i: Int) -> FinishReason? {
         guard t.kind(i) == .string else { return nil }
@@ -30,7 +30,11 @@ package struct OpenAIChatDialect: ChatDialect {
         }
         // A whole message has the shape of one delta with complete tool calls.
         var toolBlocks: [Int] = []
-        try Self.readDelta(t, message, reasoningFields: quirks.reasoningFields, into: &b, tools: &toolBlocks, &sink)
+        var think = quirks.thinkTags ? ThinkTagSplitter() : nil
+        try Self.readDelta(
+            t, message, reasoningFields: quirks.reasoningFields, think: &think, into: &b, tools: &toolBlocks, &sink)
+        think?.finish { b.content($0, $1, &sink) }
+        b.citations = Self.citations(t, fields: quirks.citationFields)
         if b.finishReason == nil {
             b.finishReason = t.member(choice, "finish_reason").flatMap { Self.finishReason(t, $0) }
         }
@@ -39,7 +43,7 @@ package struct OpenAIChatDialect: ChatDialect {
     }
 
     package func makeTranslator(context: CallContext) -> any StreamTranslator {
-        ChatCompletionsTranslator(context: context, reasoningFields: quirks.reasoningFields)
+        ChatCompletionsTranslator(context: context, quirks: quirks)
     }
 
 }
@@ -50,13 +54,17 @@ final class ChatCompletionsTranslator: StreamTranslator {
     @exclusivity(unchecked) private var b: ResponseBuilder
     @exclusivity(unchecked) private var tape = JSONTape()
     private var toolBlocks: [Int] = []  // OpenAI tool index -> builder block
-    private let reasoningFields: [StaticString]
+    private let reasoningFields: [String]
+    private let citationFields: [String]
+    private var think: ThinkTagSplitter?
     private var sawFinish = false
     private var sawDone = false
 
-    init(context: CallContext, reasoningFields: [StaticString]) {
+    init(context: CallContext, quirks: CompatibleQuirks) {
         b = ResponseBuilder(context: context)
-        self.reasoningFields = reasoningFields
+        reasoningFields = quirks.reasoningFields
+        citationFields = quirks.citationFields
+        think = quirks.thinkTags ? ThinkTagSplitter() : nil
     }
 
     var partialUsage: Usage? { b.usage }
@@ -106,7 +114,7 @@ final class ChatCompletionsTranslator: StreamTranslator {
             }
             if let delta {
                 try OpenAIChatDialect.readDelta(
-                    t, delta, reasoningFields: reasoningFields, into: &b, tools: &toolBlocks, &out)
+                    t, delta, reasoningFields: reasoningFields, think: &think, into: &b, tools: &toolBlocks, &out)
             }
             if let f = finish, !t.isNull(f) {
                 sawFinish = true
@@ -116,6 +124,10 @@ final class ChatCompletionsTranslator: StreamTranslator {
         if let u = usage, let usage = OpenAIUsage.read(t, u) {
             b.usage = usage
             out.append(.usage(usage))
+        }
+        if !citationFields.isEmpty {
+            let found = OpenAIChatDialect.citations(t, fields: citationFields)
+            if !found.isEmpty { b.citations = found }
         }
     }
 
@@ -134,6 +146,7 @@ final class ChatCompletionsTranslator: StreamTranslator {
                 "the \(b.context.provider) stream ended before a finish_reason (truncated); the partial answer was \(b.isEmpty ? "empty" : "discarded")",
                 provider: b.context.provider)
         }
+        think?.finish { b.content($0, $1, &out) }
         return b.build(&out)
     }
 }
@@ -143,7 +156,8 @@ extension OpenAIChatDialect {
     /// `reasoningFields`), content, refusal and tool calls. `tools` maps the provider's tool
     /// `index` to builder blocks across chunks. One pass over the object's members.
     static func readDelta(
-        _ t: JSONTape, _ delta: Int, reasoningFields: [StaticString], into b: inout ResponseBuilder,
+        _ t: JSONTape, _ delta: Int, reasoningFields: [String], think: inout ThinkTagSplitter?,
+        into b: inout ResponseBuilder,
         tools: inout [Int], _ out: inout [StreamEvent]
     ) throws(LLMError) {
         var content: Int?
@@ -164,7 +178,14 @@ extension OpenAIChatDialect {
         }
         let provider = b.context.provider
         if let r = reasoning, t.kind(r) == .string { b.reasoning(try t.text(r, provider: provider), &out) }
-        if let c = content, t.kind(c) == .string { b.text(try t.text(c, provider: provider), &out) }
+        if let c = content, t.kind(c) == .string {
+            let s = try t.text(c, provider: provider)
+            if think != nil {
+                think!.feed(s) { b.content($0, $1, &out) }
+            } else {
+                b.text(s, &out)
+            }
+        }
         if let r = refusal, t.kind(r) == .string {
             b.text(try t.text(r, provider: provider), &out)
             b.finishReason = .refusal

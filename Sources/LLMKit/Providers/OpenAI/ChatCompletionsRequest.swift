@@ -1,32 +1,5 @@
 import LLMKitCore
 
-/// Differences between OpenAI Chat Completions and the providers that copy it.
-package struct ChatQuirks: Sendable {
-    /// Where reasoning text arrives in a message or delta.
-    var reasoningFields: [StaticString] = ["reasoning_content", "reasoning"]
-    /// Send earlier reasoning back as `reasoning_content` on assistant messages (DeepSeek).
-    var sendsReasoningBack = false
-    /// `max_completion_tokens` (OpenAI) or `max_tokens` (most others).
-    var maxTokensField = "max_tokens"
-    /// How a `ReasoningConfig` is expressed.
-    var reasoning: ReasoningStyle = .effortField
-    var path = "/chat/completions"
-
-    enum ReasoningStyle: Sendable {
-        /// `reasoning_effort: "low|medium|high"` (OpenAI, xAI, Mistral).
-        case effortField
-        /// `thinking: {"type": "enabled|disabled"}` plus `reasoning_effort` (DeepSeek V3.2+/V4).
-        case deepSeekThinking
-        /// Not controllable: the request ignores it with a warning.
-        case unsupported
-    }
-
-    package static let openAI = ChatQuirks(maxTokensField: "max_completion_tokens")
-    package static let deepSeek = ChatQuirks(
-        reasoningFields: ["reasoning_content"], sendsReasoningBack: true, reasoning: .deepSeekThinking)
-    package static let local = ChatQuirks(reasoning: .unsupported)
-}
-
 extension OpenAIChatDialect {
     package func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
         var warnings: [Warning] = []
@@ -38,7 +11,7 @@ extension OpenAIChatDialect {
             ))
         if stream {
             body.append(("stream", true))
-            body.append(("stream_options", ["include_usage": true]))
+            if quirks.streamUsageOption { body.append(("stream_options", ["include_usage": true])) }
         }
         let reasoningModel = context.family == "openai" && OpenAIModels.isReasoning(context.model)
         if let max = r.maxOutputTokens {
@@ -64,38 +37,15 @@ extension OpenAIChatDialect {
                 ))
         }
         if let reasoning = r.reasoning {
-            switch quirks.reasoning {
-            case .effortField:
-                if let e = OpenAIModels.effort(reasoning, model: context.model, warnings: &warnings) {
-                    body.append(("reasoning_effort", .string(e)))
-                }
-            case .deepSeekThinking:
-                switch reasoning {
-                case .off: body.append(("thinking", ["type": "disabled"]))
-                case .effort(let e):
-                    body.append(("thinking", ["type": "enabled"]))
-                    let mapped = e == .high ? "high" : "low"
-                    if mapped != e.rawValue {
-                        warnings.append(
-                            Warning(
-                                code: "reasoning_approximated",
-                                message:
-                                    "DeepSeek takes reasoning effort low or high: '\(e.rawValue)' sent as '\(mapped)'"))
-                    }
-                    body.append(("reasoning_effort", .string(mapped)))
-                case .budget(let n):
-                    body.append(("thinking", ["type": "enabled"]))
-                    warnings.append(
-                        Warning(
-                            code: "reasoning_approximated",
-                            message: "DeepSeek has no thinking budget: \(n) tokens ignored, thinking enabled"))
-                }
-            case .unsupported:
-                warnings.append(
-                    Warning(
-                        code: "parameter_dropped",
-                        message: "\(context.provider) has no reasoning control; the reasoning setting was not sent"))
-            }
+            body += Self.reasoning(reasoning, control: quirks.reasoningControl, context: context, warnings: &warnings)
+        }
+        for name in quirks.unsupportedParameters {
+            guard let i = body.firstIndex(where: { $0.key == name }) else { continue }
+            body.remove(at: i)
+            warnings.append(
+                Warning(
+                    code: "parameter_dropped",
+                    message: "\(context.provider) does not support '\(name)'; it was not sent"))
         }
         return WireRequest(path: quirks.path, body: .object(body), warnings: warnings)
     }
@@ -121,12 +71,12 @@ extension OpenAIChatDialect {
                 let text = m.text
                 let calls = m.toolCalls
                 msg.append(("content", text.isEmpty && !calls.isEmpty ? .null : .string(text)))
-                if quirks.sendsReasoningBack {
+                if let field = quirks.reasoningBackField {
                     var reasoning: String?
                     for case .reasoning(let r) in m.parts { reasoning = (reasoning ?? "") + r.text }
                     // With tools, DeepSeek wants reasoning_content on every assistant turn (empty when none).
                     if let reasoning = reasoning ?? (hasTools ? "" : nil) {
-                        msg.append(("reasoning_content", .string(reasoning)))
+                        msg.append((field, .string(reasoning)))
                     }
                 } else if m.parts.contains(where: { if case .reasoning = $0 { true } else { false } }) {
                     warnings.append(

@@ -18,6 +18,8 @@ package struct CallContext: Sendable {
     package var family: String
     package var model: String
     package var warnings: [Warning]
+    /// The variable that holds the key, named in authentication errors.
+    package var keyVariable: String? = nil
 }
 
 /// One wire dialect: pure functions from LLMKit types to bytes and back.
@@ -46,7 +48,7 @@ extension ChatDialect {
     package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
         ErrorMapping.map(
             status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: ProviderInfo.named(context.provider)?.keyVariables.first)
+            keyVariable: context.keyVariable)
     }
 }
 

@@ -25,6 +25,7 @@ package struct ResponseBuilder: Sendable {
     package var model: String
     package var usage: Usage?
     package var finishReason: FinishReason?
+    package var citations: [Citation] = []
     package let context: CallContext
     /// Extra warnings found while reading the answer.
     package var warnings: [Warning] = []
@@ -49,6 +50,11 @@ package struct ResponseBuilder: Sendable {
             blocks.append(.text(s))
         }
         out.append(.textDelta(s))
+    }
+
+    /// Text or reasoning, as a `ThinkTagSplitter` sorted it.
+    package mutating func content(_ isReasoning: Bool, _ s: String, _ out: inout [StreamEvent]) {
+        if isReasoning { reasoning(s, &out) } else { text(s, &out) }
     }
 
     /// Appends reasoning text; starts a new reasoning part when `newPart` or when the last block is not reasoning.
@@ -185,6 +191,6 @@ package struct ResponseBuilder: Sendable {
         if finish == .stop, hasToolCalls { finish = .toolCalls }
         return ChatResponse(
             id: id, model: model, provider: context.provider, message: Message(role: .assistant, parts: parts),
-            finishReason: finish, usage: usage, warnings: context.warnings + warnings)
+            finishReason: finish, usage: usage, warnings: context.warnings + warnings, citations: citations)
     }
 }
