@@ -75,6 +75,14 @@ struct FixtureProvider: Sendable {
         .init(folder: "vertex", provider: "vertex", model: "gemini-2.5-flash"),
         .init(folder: "deepseek", provider: "deepseek", model: "deepseek-reasoner"),
         .init(folder: "local", provider: "local", model: "smollm2"),
+        .init(folder: "mistral", provider: "mistral", model: "mistral-small-latest"),
+        .init(folder: "xai", provider: "xai", model: "grok-4"),
+        .init(folder: "groq", provider: "groq", model: "openai/gpt-oss-20b"),
+        .init(folder: "openrouter", provider: "openrouter", model: "anthropic/claude-sonnet-4.5"),
+        .init(folder: "perplexity", provider: "perplexity", model: "sonar"),
+        .init(folder: "cerebras", provider: "cerebras", model: "gpt-oss-120b"),
+        .init(folder: "together", provider: "together", model: "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
+        .init(folder: "fireworks", provider: "fireworks", model: "accounts/fireworks/models/deepseek-r1"),
     ]
 
     static func named(_ folder: String) -> FixtureProvider { all.first { $0.folder == folder }! }
@@ -83,7 +91,7 @@ struct FixtureProvider: Sendable {
     func client(_ server: LoopbackServer, retry: RetryPolicy = .none, timeouts: Timeouts = .default) -> LLMKit {
         let base: String
         switch provider {
-        case "openai", "local": base = server.baseURL + "/v1"
+        case "openai", "local", "mistral", "xai", "together", "cerebras": base = server.baseURL + "/v1"
         default: base = server.baseURL
         }
         return LLMKit(

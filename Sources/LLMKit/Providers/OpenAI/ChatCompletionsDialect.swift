@@ -95,6 +95,8 @@ final class ChatCompletionsTranslator: StreamTranslator {
                 model = v
             } else if t.keyEquals(k, "error") {
                 error = v
+            } else if t.keyEquals(k, "x_groq"), usage == nil {
+                usage = t.member(v, "usage")  // Groq's final chunk
             }
         }
         if let e = error, !t.isNull(e) { throw streamError(t, e) }
@@ -132,6 +134,17 @@ final class ChatCompletionsTranslator: StreamTranslator {
     }
 
     private func streamError(_ t: JSONTape, _ e: Int) -> LLMError {
+        // Groq (`status_code`) and OpenRouter (numeric `code`) say which HTTP status the error stands for.
+        if let status = t.member(e, "status_code").flatMap(t.int) ?? t.member(e, "code").flatMap(t.int),
+            (400..<600).contains(status)
+        {
+            var err = ErrorMapping.map(
+                status: status, headers: [:], body: Array(("{\"error\":" + t.rawText(e) + "}").utf8),
+                provider: b.context.provider, model: b.context.model, keyVariable: b.context.keyVariable)
+            err.message = "\(b.context.provider) reported an error mid-stream: " + err.message
+            err.statusCode = nil
+            return err
+        }
         let message = t.member(e, "message").flatMap(t.string) ?? t.rawText(e)
         let code = t.member(e, "code").flatMap { t.string($0) ?? t.numberText($0) }
         return LLMError(
@@ -164,12 +177,15 @@ extension OpenAIChatDialect {
         var reasoning: Int?
         var refusal: Int?
         var calls: Int?
+        var details: Int?
         t.forEachMember(delta) { k, v in
             if t.kind(v) == .null || t.isEmptyString(v) { return }
             if t.keyEquals(k, "content") {
                 content = v
             } else if t.keyEquals(k, "tool_calls") {
                 calls = v
+            } else if t.keyEquals(k, "reasoning_details") {
+                details = v
             } else if t.keyEquals(k, "refusal") {
                 refusal = v
             } else if reasoning == nil, reasoningFields.contains(where: { t.keyEquals(k, $0) }) {
@@ -178,6 +194,7 @@ extension OpenAIChatDialect {
         }
         let provider = b.context.provider
         if let r = reasoning, t.kind(r) == .string { b.reasoning(try t.text(r, provider: provider), &out) }
+        if let details { readReasoningDetails(t, details, into: &b, &out) }
         if let c = content, t.kind(c) == .string {
             let s = try t.text(c, provider: provider)
             if think != nil {
@@ -185,6 +202,8 @@ extension OpenAIChatDialect {
             } else {
                 b.text(s, &out)
             }
+        } else if let c = content, t.kind(c) == .array {
+            try readContentChunks(t, c, into: &b, &out)
         }
         if let r = refusal, t.kind(r) == .string {
             b.text(try t.text(r, provider: provider), &out)
@@ -202,6 +221,57 @@ extension OpenAIChatDialect {
                 tools[index] = b.startTool(
                     id: t.member(c, "id").flatMap(t.string) ?? "",
                     name: f.flatMap { t.member($0, "name") }.flatMap(t.string) ?? "", arguments: args, &out)
+            }
+        }
+    }
+
+    /// `content` as an array of chunks (Mistral): `{"type":"text","text":...}` and
+    /// `{"type":"thinking","thinking":[{"type":"text","text":...}]}`.
+    static func readContentChunks(
+        _ t: JSONTape, _ chunks: Int, into b: inout ResponseBuilder, _ out: inout [StreamEvent]
+    ) throws(LLMError) {
+        let provider = b.context.provider
+        var failure: LLMError?
+        t.forEachElement(chunks) { c in
+            guard failure == nil, let type = t.member(c, "type") else { return }
+            do throws(LLMError) {
+                if t.stringEquals(type, "text"), let x = t.member(c, "text") {
+                    b.text(try t.text(x, provider: provider), &out)
+                } else if t.stringEquals(type, "thinking"), let th = t.member(c, "thinking") {
+                    if t.kind(th) == .string {
+                        b.reasoning(try t.text(th, provider: provider), &out)
+                    } else {
+                        var inner: LLMError?
+                        t.forEachElement(th) { p in
+                            guard inner == nil, let x = t.member(p, "text") else { return }
+                            do throws(LLMError) { b.reasoning(try t.text(x, provider: provider), &out) } catch {
+                                inner = error
+                            }
+                        }
+                        if let inner { throw inner }
+                    }
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// OpenRouter's `reasoning_details`: the text also arrives under `reasoning`, so only the
+    /// opaque parts are taken here: a `reasoning.text` signature, or `reasoning.encrypted` data.
+    static func readReasoningDetails(
+        _ t: JSONTape, _ details: Int, into b: inout ResponseBuilder, _ out: inout [StreamEvent]
+    ) {
+        t.forEachElement(details) { d in
+            guard let type = t.member(d, "type") else { return }
+            if t.stringEquals(type, "reasoning.text") {
+                if let sig = t.member(d, "signature").flatMap(t.string), !sig.isEmpty { b.setReasoningSignature(sig) }
+            } else if t.stringEquals(type, "reasoning.encrypted") {
+                if let data = t.member(d, "data").flatMap(t.string), !data.isEmpty {
+                    b.reasoningPart(
+                        ReasoningPart(text: "", provider: b.context.family, signature: data, redacted: true), &out)
+                }
             }
         }
     }

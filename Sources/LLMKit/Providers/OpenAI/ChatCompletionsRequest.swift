@@ -37,7 +37,9 @@ extension OpenAIChatDialect {
                 ))
         }
         if let reasoning = r.reasoning {
-            body += Self.reasoning(reasoning, control: quirks.reasoningControl, context: context, warnings: &warnings)
+            body += Self.reasoning(
+                reasoning, control: quirks.reasoningControl, offEffort: quirks.offEffort, context: context,
+                warnings: &warnings)
         }
         for name in quirks.unsupportedParameters {
             guard let i = body.firstIndex(where: { $0.key == name }) else { continue }
@@ -70,14 +72,47 @@ extension OpenAIChatDialect {
                 var msg: [(key: String, value: JSONValue)] = [("role", "assistant")]
                 let text = m.text
                 let calls = m.toolCalls
-                msg.append(("content", text.isEmpty && !calls.isEmpty ? .null : .string(text)))
-                if let field = quirks.reasoningBackField {
+                let hasReasoning = m.parts.contains { if case .reasoning = $0 { true } else { false } }
+                if quirks.contentChunks, hasReasoning {
+                    // Mistral takes thinking back as chunks of the assistant content.
+                    var chunks: [JSONValue] = []
+                    for p in m.parts {
+                        switch p {
+                        case .reasoning(let r):
+                            chunks.append([
+                                "type": "thinking", "thinking": [["type": "text", "text": .string(r.text)]],
+                            ])
+                        case .text(let t): chunks.append(["type": "text", "text": .string(t)])
+                        default: break
+                        }
+                    }
+                    msg.append(("content", .array(chunks)))
+                } else {
+                    msg.append(("content", text.isEmpty && !calls.isEmpty ? .null : .string(text)))
+                }
+                if quirks.contentChunks {
+                    // sent above
+                } else if let field = quirks.reasoningBackField {
                     var reasoning: String?
                     for case .reasoning(let r) in m.parts { reasoning = (reasoning ?? "") + r.text }
                     // With tools, DeepSeek wants reasoning_content on every assistant turn (empty when none).
                     if let reasoning = reasoning ?? (hasTools ? "" : nil) {
                         msg.append((field, .string(reasoning)))
                     }
+                } else if quirks.reasoningDetailsBack {
+                    var details: [JSONValue] = []
+                    for case .reasoning(let r) in m.parts {
+                        if r.redacted, let data = r.signature {
+                            details.append(["type": "reasoning.encrypted", "data": .string(data)])
+                        } else {
+                            var d: [(key: String, value: JSONValue)] = [
+                                ("type", "reasoning.text"), ("text", .string(r.text)),
+                            ]
+                            if let sig = r.signature { d.append(("signature", .string(sig))) }
+                            details.append(.object(d))
+                        }
+                    }
+                    if !details.isEmpty { msg.append(("reasoning_details", .array(details))) }
                 } else if m.parts.contains(where: { if case .reasoning = $0 { true } else { false } }) {
                     warnings.append(
                         Warning(

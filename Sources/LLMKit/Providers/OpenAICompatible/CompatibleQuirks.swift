@@ -11,6 +11,8 @@ public struct CompatibleQuirks: Sendable, Hashable {
     public var reasoningControl: ReasoningControl
     /// Earlier reasoning goes back on assistant messages under this member (DeepSeek: `reasoning_content`).
     public var reasoningBackField: String?
+    /// Earlier reasoning goes back as OpenRouter `reasoning_details` (text with signature, or encrypted data).
+    public var reasoningDetailsBack: Bool
     /// `max_tokens` (most) or `max_completion_tokens`.
     public var maxTokensField: String
     /// Request members the provider documents as unsupported: dropped with a warning.
@@ -21,17 +23,26 @@ public struct CompatibleQuirks: Sendable, Hashable {
     public var citationFields: [String]
     /// Path of the chat endpoint under the base URL.
     public var path: String
+    /// `content` may be an array of `thinking` and `text` chunks (Mistral).
+    public var contentChunks: Bool
+    /// The `reasoning_effort` value that turns reasoning off, where there is one (`none`).
+    public var offEffort: String?
 
     public init(
         reasoningFields: [String] = ["reasoning_content", "reasoning"], thinkTags: Bool = false,
         reasoningControl: ReasoningControl = .effort, reasoningBackField: String? = nil,
+        reasoningDetailsBack: Bool = false,
         maxTokensField: String = "max_tokens", unsupportedParameters: [String] = [], streamUsageOption: Bool = true,
-        citationFields: [String] = [], path: String = "/chat/completions"
+        citationFields: [String] = [], path: String = "/chat/completions", contentChunks: Bool = false,
+        offEffort: String? = nil
     ) {
+        self.contentChunks = contentChunks
+        self.offEffort = offEffort
         self.reasoningFields = reasoningFields
         self.thinkTags = thinkTags
         self.reasoningControl = reasoningControl
         self.reasoningBackField = reasoningBackField
+        self.reasoningDetailsBack = reasoningDetailsBack
         self.maxTokensField = maxTokensField
         self.unsupportedParameters = unsupportedParameters
         self.streamUsageOption = streamUsageOption

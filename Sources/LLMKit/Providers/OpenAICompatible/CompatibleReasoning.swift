@@ -3,13 +3,15 @@ import LLMKitCore
 extension OpenAIChatDialect {
     /// The request members that express `config` for a provider with `control`.
     static func reasoning(
-        _ config: ReasoningConfig, control: ReasoningControl, context: CallContext, warnings: inout [Warning]
+        _ config: ReasoningConfig, control: ReasoningControl, offEffort: String? = nil, context: CallContext,
+        warnings: inout [Warning]
     ) -> [(key: String, value: JSONValue)] {
         func approximated(_ message: String) {
             warnings.append(Warning(code: "reasoning_approximated", message: message))
         }
         switch control {
         case .effort:
+            if config == .off, let offEffort { return [("reasoning_effort", .string(offEffort))] }
             guard let e = OpenAIModels.effort(config, model: context.model, warnings: &warnings) else { return [] }
             return [("reasoning_effort", .string(e))]
         case .deepSeekThinking:

@@ -1,0 +1,163 @@
+import Foundation
+import LLMKit
+import LLMKitCore
+import LLMKitTesting
+import Testing
+
+/// What the generic replay cannot express for the OpenAI-compatible table: errors inside
+/// 200 streams, citations, and reasoning handed back in each provider's own shape.
+@Suite("OpenAI-compatible providers, recorded traffic")
+struct CompatibleReplayTests {
+    func streamError(_ folder: String, _ name: String, seed: UInt64) async throws -> LLMError? {
+        let p = FixtureProvider.named(folder)
+        return try await LoopbackServer.with([
+            Fixture.response(folder, name, ext: "sse", delivery: .randomSplits(seed: seed))
+        ]) { server in
+            await llmError { _ = try await p.client(server).stream(p.request()).collect() }
+        }
+    }
+
+    @Test("Groq `event: error` inside a 200 stream is a typed error", arguments: [1, 2, 3] as [UInt64])
+    func groqStreamError(seed: UInt64) async throws {
+        let e = try #require(try await streamError("groq", "error-in-stream-error-tool-use-failed", seed: seed))
+        #expect(e.kind == .invalidRequest, "seed \(seed)")
+        #expect(e.providerCode == "tool_use_failed")
+        #expect(e.message.hasPrefix("groq reported an error mid-stream: "))
+        #expect(!e.kind.isRetryable)
+    }
+
+    @Test("OpenRouter error object after finish_reason is a typed error", arguments: [1, 2, 3] as [UInt64])
+    func openRouterStreamError(seed: UInt64) async throws {
+        let e = try #require(try await streamError("openrouter", "error-in-stream-error", seed: seed))
+        #expect(e.kind == .invalidRequest, "seed \(seed)")
+        #expect(e.message.contains("Token limit reached"))
+    }
+
+    @Test("Perplexity citations are surfaced in order, stream and non-stream")
+    func perplexityCitations() async throws {
+        let p = FixtureProvider.named("perplexity")
+        let want = Fixture.json("perplexity/citations.json")["citations"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(want.count == 7)
+        try await LoopbackServer.with([Fixture.response("perplexity", "citations", ext: "json")]) { server in
+            let r = try await p.client(server).complete(p.request())
+            #expect(r.citations.map(\.url) == want)
+            #expect(server.requests.first?.uri == "/chat/completions")
+        }
+        let streamed = Fixture.bytes("perplexity/citations-stream.sse")
+        let lastCitations = String(decoding: streamed, as: UTF8.self).components(separatedBy: "\n")
+            .filter { $0.hasPrefix("data: {") }.compactMap { try? JSONValue(parsing: Array($0.dropFirst(6).utf8)) }
+            .compactMap { $0["citations"]?.arrayValue?.compactMap(\.stringValue) }.last
+        try await LoopbackServer.with([
+            Fixture.response("perplexity", "citations-stream", ext: "sse", delivery: .randomSplits(seed: 3))
+        ]) { server in
+            let r = try await p.client(server).stream(p.request()).collect()
+            #expect(!r.citations.isEmpty)
+            #expect(r.citations.map(\.url) == lastCitations)
+        }
+    }
+
+    @Test("OpenRouter reasoning signature goes back as reasoning_details")
+    func openRouterHandBack() async throws {
+        let p = FixtureProvider.named("openrouter")
+        try await LoopbackServer.with([
+            Fixture.response("openrouter", "reasoning-stream", ext: "sse", delivery: .randomSplits(seed: 11)),
+            Fixture.response("openrouter", "reasoning", ext: "json"),
+        ]) { server in
+            let llm = p.client(server)
+            var request = p.request([.user("What is 2+2?")], reasoning: .budget(tokens: 1024))
+            let r1 = try await llm.stream(request).collect()
+            let expected = Expected(Fixture.json("openrouter/reasoning-stream.expected.json"))
+            request.messages += [r1.message, .user("And 3+3?")]
+            _ = try await llm.complete(request)
+            let turn1 = try #require(server.requests.first?.json)
+            #expect(turn1["reasoning"] == ["max_tokens": 1024])
+            #expect(turn1["stream_options"] == nil)
+            let assistant = try #require(server.requests[1].json?["messages"]?.arrayValue?[1])
+            let details = try #require(assistant["reasoning_details"]?.arrayValue)
+            #expect(details.count == 1)
+            #expect(details[0]["type"] == "reasoning.text")
+            #expect(details[0]["text"] == .string(expected.reasoning ?? ""))
+            #expect(details[0]["signature"] == .string(expected.signatures.first ?? "missing"))
+            #expect(assistant["content"] == .string(expected.text))
+        }
+    }
+
+    @Test("OpenRouter encrypted reasoning goes back as reasoning.encrypted data")
+    func openRouterEncrypted() async throws {
+        let p = FixtureProvider.named("openrouter")
+        try await LoopbackServer.with([
+            Fixture.response("openrouter", "reasoning-encrypted-stream", ext: "sse"),
+            Fixture.response("openrouter", "reasoning", ext: "json"),
+        ]) { server in
+            let llm = p.client(server)
+            var request = p.request([.user("hi")])
+            let r1 = try await llm.stream(request).collect()
+            request.messages += [r1.message, .user("again")]
+            _ = try await llm.complete(request)
+            let expected = Expected(Fixture.json("openrouter/reasoning-encrypted-stream.expected.json"))
+            let details = server.requests[1].json?["messages"]?.arrayValue?[1]["reasoning_details"]?.arrayValue ?? []
+            let encrypted = details.filter { $0["type"] == "reasoning.encrypted" }
+            #expect(encrypted.map { $0["data"]?.stringValue } == expected.signatures.map { Optional($0) })
+        }
+    }
+
+    @Test("Mistral thinking goes back as content chunks, as the SDK sends it")
+    func mistralHandBack() async throws {
+        let recorded = Fixture.json("mistral/thinking-replay.request.json")
+        let sent = try #require(recorded["messages"]?.arrayValue)
+        let chunks = try #require(sent[1]["content"]?.arrayValue)
+        let thinking = (chunks[0]["thinking"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined()
+        let text = try #require(chunks[1]["text"]?.stringValue)
+        let history: [Message] = [
+            .user(try #require(sent[0]["content"]?.stringValue)),
+            Message(
+                role: .assistant,
+                parts: [.reasoning(ReasoningPart(text: thinking, provider: "mistral")), .text(text)]),
+            .user(try #require(sent[2]["content"]?.stringValue)),
+        ]
+        let p = FixtureProvider.named("mistral")
+        try await LoopbackServer.with([Fixture.response("mistral", "thinking-replay", ext: "json")]) { server in
+            let r = try await p.client(server).complete(p.request(history))
+            #expect(r.warnings.isEmpty)
+            let body = try #require(server.requests.first?.json)
+            let assistant = try #require(body["messages"]?.arrayValue?[1])
+            #expect(assistant["role"] == "assistant")
+            #expect(assistant["content"]?.arrayValue?[0]["type"] == "thinking")
+            #expect(assistant["content"]?.arrayValue?[0]["thinking"] == [["type": "text", "text": .string(thinking)]])
+            #expect(assistant["content"]?.arrayValue?[1] == chunks[1])
+            #expect(body["messages"]?.arrayValue?[2] == sent[2])
+        }
+    }
+
+    @Test("MISTRAL_REGION=eu selects the EU endpoint; an unknown region is a clear error")
+    func mistralRegion() throws {
+        let request = ChatRequest(model: "mistral/mistral-small-latest", messages: [.user("Bonjour")])
+        let eu = try LLMKit(environment: ["MISTRAL_API_KEY": "k", "MISTRAL_REGION": "eu"]).prepare(
+            request, stream: false)
+        #expect(eu.url == "https://api.eu.mistral.ai/v1/chat/completions")
+        let global = try LLMKit(environment: ["MISTRAL_API_KEY": "k"]).prepare(request, stream: false)
+        #expect(global.url == "https://api.mistral.ai/v1/chat/completions")
+        let code = try LLMKit(
+            providers: ["mistral": ProviderSettings(region: "EU")], environment: ["MISTRAL_API_KEY": "k"]
+        )
+        .prepare(request, stream: false)
+        #expect(code.url == "https://api.eu.mistral.ai/v1/chat/completions")
+        #expect(throws: LLMError.self) {
+            try LLMKit(environment: ["MISTRAL_API_KEY": "k", "MISTRAL_REGION": "mars"]).prepare(request, stream: false)
+        }
+    }
+
+    @Test("Mistral reasoning off is reasoning_effort none; high is high")
+    func mistralEffort() throws {
+        let kit = LLMKit(environment: ["MISTRAL_API_KEY": "k"])
+        for (config, want) in [(ReasoningConfig.off, "none"), (.effort(.high), "high")] {
+            let call = try kit.prepare(
+                ChatRequest(model: "mistral/mistral-small-latest", messages: [.user("hi")], reasoning: config),
+                stream: false)
+            let body = try JSONValue(parsing: call.body)
+            #expect(body["reasoning_effort"] == .string(want))
+        }
+        let recorded = Fixture.json("mistral/reasoning-effort-none.request.json")
+        #expect(recorded["reasoning_effort"] == "none")
+    }
+}
