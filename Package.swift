@@ -38,6 +38,9 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: [
+                "Registry/models.json", "Registry/MODELS-SOURCES.md",
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -105,7 +105,9 @@ struct ChatCommand: AsyncParsableCommand {
             let request = try makeRequest(model: modelID, messages: history)
             var settings: [String: ProviderSettings] = [:]
             if let baseURL { settings[provider] = ProviderSettings(baseURL: baseURL) }
-            let llm = LLMKit(providers: settings, environment: environment, serviceAccountSigner: RS256Signer())
+            let llm = LLMKit(
+                providers: settings, registry: try ModelsCommand.load(nil), environment: environment,
+                serviceAccountSigner: RS256Signer())
             try await ChatRunner(llm: llm, request: request, json: json, stream: stream ?? !json).run()
         } catch {
             var e = error

@@ -11,10 +11,10 @@ struct LLMKitCommand: AsyncParsableCommand {
         abstract: "Talk to LLM providers through LLMKit.",
         discussion: """
             Keys and base URLs come from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, \
-            GEMINI_API_KEY, DEEPSEEK_API_KEY, LOCAL_BASE_URL, ...). Run `llmkit models` to see \
+            GEMINI_API_KEY, DEEPSEEK_API_KEY, LOCAL_BASE_URL, ...). Run `llmkit providers` to see \
             which providers are configured.
             """,
         version: LLMKitVersion.string,
-        subcommands: [ChatCommand.self, ModelsCommand.self]
+        subcommands: [ChatCommand.self, ModelsCommand.self, ProvidersCommand.self]
     )
 }

@@ -30,7 +30,8 @@ struct ChatCommandTests {
             #expect(out["model"] == "gpt-4.1-nano-2025-04-14")
             #expect(out["finishReason"] == "stop")
             #expect(out["reasoning"] == .null)
-            #expect(out["cost"] == .null)
+            // gpt-4o at $2.50 / $10 per million (registry): 16 in, 363 out.
+            #expect(abs((out["cost"]?.doubleValue ?? 0) - (16 * 2.5 + 363 * 10) / 1e6) < 1e-12)
             #expect(out["toolCalls"] == [])
             #expect(out["warnings"] == [])
             let usage = try #require(out["usage"])
@@ -114,7 +115,7 @@ struct ChatCommandTests {
             #expect(r.status == 0, "stderr: \(r.stderr)")
             #expect(r.stdout == expected + "\n")
             #expect(server.requests.first?.json?["stream"] == nil)
-            #expect(r.stderr == "[usage] in=16 out=363 reasoning=0 cached=0\n")
+            #expect(r.stderr == "[usage] in=16 out=363 reasoning=0 cached=0 cost=$0.00367\n")
         }
     }
 

@@ -155,7 +155,7 @@ final class StreamDriver {
                 try translator.consume(event: event, data: data, into: &pending)
             }
             var response = try translator.finish(into: &pending)
-            if let call { response.cost = call.cost(response.usage) }
+            if let call { response.cost = call.cost(response.usage, reported: response.model) }
             pending.append(.finished(response))
             state = .done
         } catch let error as LLMError {

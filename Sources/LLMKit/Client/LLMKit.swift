@@ -30,6 +30,8 @@ public struct LLMKit: Sendable {
     public let serviceAccountSigner: (any ServiceAccountSigner)?
     /// Providers added in code (they win over built-in ones with the same id).
     public let additionalProviders: [ProviderInfo]
+    /// Model facts and prices: capabilities before a call, `ChatResponse.cost` after it.
+    public let registry: ModelRegistry
 
     /// - Parameters:
     ///   - providers: per-provider settings from code, keyed by provider id; they win over the environment.
@@ -40,11 +42,13 @@ public struct LLMKit: Sendable {
     ///   - retry: the retry policy.
     ///   - serviceAccountSigner: needed only for Vertex AI with a service-account file:
     ///     `RS256Signer()` from `LLMKitGoogleAuth`.
+    ///   - registry: model facts and prices (`ModelRegistry.builtIn`, or merged with your own file).
     ///   - additionalProviders: providers LLMKit does not list, e.g.
     ///     `.openAICompatible(id: "acme", baseURL: "https://api.acme.ai/v1", keyVariable: "ACME_API_KEY")`.
     public init(
         providers: [String: ProviderSettings] = [:],
         additionalProviders: [ProviderInfo] = [],
+        registry: ModelRegistry = .builtIn,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         httpClient: HTTPClient? = nil,
         timeouts: Timeouts = .default,
@@ -54,6 +58,7 @@ public struct LLMKit: Sendable {
     ) {
         self.serviceAccountSigner = serviceAccountSigner
         self.additionalProviders = additionalProviders
+        self.registry = registry
         self.settings = providers
         self.environment = environment
         self.retry = retry
@@ -85,9 +90,14 @@ public struct LLMKit: Sendable {
             }
             var r = try call.dialect.parseResponse(tape, context: call.context)
             r.warnings = call.context.warnings + r.warnings.filter { !call.context.warnings.contains($0) }
+            r.cost = call.cost(r.usage, reported: r.model)
             return r
         }
     }
+
+    /// What LLMKit knows about `model` (`provider/model`) before calling it; nil when it is not
+    /// in the registry (it can still be called: new models are passed through).
+    public func modelInfo(_ model: String) -> ModelInfo? { registry.model(model) }
 
     /// Streams the answer. The request is sent when iteration starts; cancelling the
     /// consuming task, or dropping the iterator, closes the connection.

@@ -53,8 +53,18 @@ package struct PreparedCall: Sendable {
         return e
     }
 
-    /// Cost of `usage` in US dollars; nil while the model's price is not known to LLMKit.
-    package func cost(_ usage: Usage?) -> Double? { nil }
+    /// The registry entry of the requested model, if LLMKit knows it.
+    package var model: ModelInfo?
+
+    /// Cost of `usage` in US dollars: the requested model's price, else the price of the model
+    /// the provider reports (`reported`); nil when neither is known.
+    package func cost(_ usage: Usage?, reported: String? = nil) -> Double? {
+        guard let usage else { return nil }
+        if let c = model?.price?.cost(of: usage) { return c }
+        guard let reported else { return nil }
+        return registry.cost(of: usage, model: endpoint.info.id + "/" + reported)
+    }
+    package var registry: ModelRegistry
 }
 
 extension LLMKit {
@@ -143,8 +153,10 @@ extension LLMKit {
         var context = CallContext(
             provider: id.provider, family: family, model: id.model, warnings: [],
             keyVariable: endpoint.info.keyVariables.first)
+        let info = registry.model(request.model)
         var history = request
         history.messages = HandBack.strip(request.messages, for: family, warnings: &context.warnings)
+        try CapabilityPolicy.apply(info, to: &history, warnings: &context.warnings)
         var wire = try dialect.makeRequest(history, context: context, stream: stream)
         context.warnings += wire.warnings
         if !request.extraBody.isEmpty {
@@ -164,7 +176,7 @@ extension LLMKit {
         for (k, v) in endpoint.headers { headers.replaceOrAdd(name: k, value: v) }
         return PreparedCall(
             endpoint: endpoint, dialect: dialect, context: context, url: endpoint.baseURL + wire.path,
-            headers: headers, body: JSONWriter.bytes(wire.body))
+            headers: headers, body: JSONWriter.bytes(wire.body), model: info, registry: registry)
     }
 }
 
