@@ -70,6 +70,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .gemini: "gemini"
         case .vertex: "vertex"
         case .openAICompatible: "openai-compatible"
+        case .azure: "azure"
         }
     }
 }

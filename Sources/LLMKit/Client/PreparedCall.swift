@@ -110,6 +110,14 @@ extension LLMKit {
         case .header(let name): auth = .header(name)
         case .optionalBearer: auth = key == nil ? .none : .bearer
         }
+        if info.wire == .azure, s?.apiKey == nil, env("AZURE_OPENAI_API_KEY") == nil, key != nil {
+            auth = .bearer  // AZURE_OPENAI_AD_TOKEN: an Entra ID token
+        }
+        if base.isEmpty {
+            throw LLMError(
+                .notConfigured, "no base URL for \(info.displayName): set \(info.baseURLVariable) (\(info.setupHint))",
+                provider: id)
+        }
         if info.wire == .vertex {
             let credentials = try VertexCredentials.resolve(
                 token: key, environment: environment, caches: vertexTokens, signer: serviceAccountSigner)
@@ -143,6 +151,22 @@ extension LLMKit {
             }
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
+        case .azure:
+            // The v1 API (GA since 2025-08) needs no api-version; setting one selects the per-deployment URL.
+            let version = environment["AZURE_OPENAI_API_VERSION"]?.trimmedWhitespace ?? ""
+            let useResponses = request.api.map { $0 == .responses } ?? OpenAIModels.prefersResponses(model)
+            var chat = CompatibleQuirks.openAI
+            if version.isEmpty {
+                chat.path = "/openai/v1/chat/completions"
+                if useResponses { return (OpenAIResponsesDialect(path: "/openai/v1/responses"), "openai") }
+            } else {
+                let deployment = model.addingPercentEncodingForPath
+                chat.path = "/openai/deployments/\(deployment)/chat/completions?api-version=\(version)"
+                if useResponses {
+                    return (OpenAIResponsesDialect(path: "/openai/responses?api-version=\(version)"), "openai")
+                }
+            }
+            return (OpenAIChatDialect(quirks: chat), "openai")
         }
     }
 

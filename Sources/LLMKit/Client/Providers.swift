@@ -42,6 +42,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case vertex
         /// Chat Completions as spoken by another provider, with its differences.
         case openAICompatible(CompatibleQuirks)
+        /// Azure OpenAI: OpenAI's wire under `/openai/v1`, or per deployment with an `api-version`.
+        case azure
     }
 
     /// How the API key travels.
@@ -114,6 +116,14 @@ public struct ProviderInfo: Sendable, Hashable {
             setupHint:
                 "set GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, and VERTEX_ACCESS_TOKEN (e.g. `gcloud auth print-access-token`) or GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON file)",
             wire: .vertex, docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest"),
+        ProviderInfo(
+            id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
+            keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",
+            requiresKey: true,
+            setupHint:
+                "set AZURE_OPENAI_ENDPOINT (https://RESOURCE.openai.azure.com) and AZURE_OPENAI_API_KEY, or AZURE_OPENAI_AD_TOKEN for Entra ID; the model is your deployment name; AZURE_OPENAI_API_VERSION selects the per-deployment API instead of /openai/v1",
+            wire: .azure, auth: .header("api-key"),
+            docs: "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/api-version-lifecycle"),
     ]
 
     /// The built-in provider named `id`.

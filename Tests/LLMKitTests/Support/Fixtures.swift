@@ -76,6 +76,8 @@ struct FixtureProvider: Sendable {
         .init(folder: "deepseek", provider: "deepseek", model: "deepseek-reasoner"),
         .init(folder: "local", provider: "local", model: "smollm2"),
         .init(folder: "mistral", provider: "mistral", model: "mistral-small-latest"),
+        .init(folder: "azure", provider: "azure", model: "gpt-4o-mini", api: .chatCompletions),
+        .init(folder: "azure-responses", provider: "azure", model: "gpt-4o-mini", api: .responses),
         .init(folder: "xai", provider: "xai", model: "grok-4"),
         .init(folder: "groq", provider: "groq", model: "openai/gpt-oss-20b"),
         .init(folder: "openrouter", provider: "openrouter", model: "anthropic/claude-sonnet-4.5"),

@@ -35,6 +35,7 @@ package struct OpenAIChatDialect: ChatDialect {
             t, message, reasoningFields: quirks.reasoningFields, think: &think, into: &b, tools: &toolBlocks, &sink)
         think?.finish { b.content($0, $1, &sink) }
         b.citations = Self.citations(t, fields: quirks.citationFields)
+        if let f = t.member(choice, "content_filter_results") { Self.noteFilters(t, f, into: &b) }
         if b.finishReason == nil {
             b.finishReason = t.member(choice, "finish_reason").flatMap { Self.finishReason(t, $0) }
         }
@@ -100,20 +101,25 @@ final class ChatCompletionsTranslator: StreamTranslator {
             }
         }
         if let e = error, !t.isNull(e) { throw streamError(t, e) }
-        if b.id == nil {
-            b.id = id.flatMap(t.string)
-            if let m = model.flatMap(t.string) { b.model = m }
+        if b.id == nil, let i = id, !t.isEmptyString(i) {
+            // Azure's first chunk is a prompt annotation with id "" and model "".
+            b.id = t.string(i)
+            if let m = model.flatMap(t.string), !m.isEmpty { b.model = m }
         }
         if let choices, let choice = t.firstElement(choices) {
             var delta: Int?
             var finish: Int?
+            var filters: Int?
             t.forEachMember(choice) { k, v in
                 if t.keyEquals(k, "delta") {
                     delta = v
                 } else if t.keyEquals(k, "finish_reason") {
                     finish = v
+                } else if t.keyEquals(k, "content_filter_results") {
+                    filters = v
                 }
             }
+            if let filters { OpenAIChatDialect.noteFilters(t, filters, into: &b) }
             if let delta {
                 try OpenAIChatDialect.readDelta(
                     t, delta, reasoningFields: reasoningFields, think: &think, into: &b, tools: &toolBlocks, &out)
@@ -273,6 +279,19 @@ extension OpenAIChatDialect {
                         ReasoningPart(text: "", provider: b.context.family, signature: data, redacted: true), &out)
                 }
             }
+        }
+    }
+
+    /// Azure content-filter results: each category marked `filtered: true` becomes one warning
+    /// (`content_filtered`), so a cut-short answer says why.
+    static func noteFilters(_ t: JSONTape, _ results: Int, into b: inout ResponseBuilder) {
+        t.forEachMember(results) { k, v in
+            guard t.member(v, "filtered").flatMap(t.bool) == true, let name = t.string(k) else { return }
+            let severity = t.member(v, "severity").flatMap(t.string).map { " (severity \($0))" } ?? ""
+            let w = Warning(
+                code: "content_filtered",
+                message: "\(b.context.provider) content filter: \(name)\(severity) was filtered")
+            if !b.warnings.contains(w) { b.warnings.append(w) }
         }
     }
 }

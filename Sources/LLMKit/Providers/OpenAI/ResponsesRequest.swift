@@ -4,7 +4,10 @@ import LLMKitCore
 /// reasoning items carried by `encrypted_content`, so a history can be replayed
 /// without server-side state.
 package struct OpenAIResponsesDialect: ChatDialect {
-    package init() {}
+    /// Path of the endpoint under the base URL (Azure adds a prefix and an api-version).
+    let path: String
+
+    package init(path: String = "/responses") { self.path = path }
 
     package func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
         var warnings: [Warning] = []
@@ -69,7 +72,7 @@ package struct OpenAIResponsesDialect: ChatDialect {
         } else if reasoningModel {
             body.append(("reasoning", ["summary": "auto"]))
         }
-        return WireRequest(path: "/responses", body: .object(body), warnings: warnings)
+        return WireRequest(path: path, body: .object(body), warnings: warnings)
     }
 
     private func input(_ messages: [Message], context: CallContext) throws(LLMError) -> [JSONValue] {
