@@ -71,6 +71,8 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .vertex: "vertex"
         case .openAICompatible: "openai-compatible"
         case .azure: "azure"
+        case .cohere: "cohere"
+        case .bedrock: "bedrock"
         }
     }
 }

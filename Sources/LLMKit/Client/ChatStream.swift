@@ -54,6 +54,8 @@ final class StreamDriver {
     private var call: PreparedCall?
     private var translator: (any StreamTranslator)?
     @exclusivity(unchecked) private var parser = SSEParser()
+    /// Set instead of `parser` use when the dialect's stream is AWS event-stream framed.
+    private var eventStream: AWSEventStreamDecoder?
     @exclusivity(unchecked) private var pending: [StreamEvent] = []
     @exclusivity(unchecked) private var cursor = 0
     private var pendingError: LLMError?
@@ -130,11 +132,16 @@ final class StreamDriver {
             return response
         }
         translator = call.dialect.makeTranslator(context: call.context)
+        if call.dialect.framing == .awsEventStream { eventStream = AWSEventStreamDecoder() }
         state = .streaming(response.body.makeAsyncIterator())
     }
 
     private func feed(_ chunk: ByteBuffer) {
         guard let translator else { return }
+        if eventStream != nil {
+            feedEventStream(chunk, translator)
+            return
+        }
         do {
             try chunk.withUnsafeReadableBytes { buf in
                 try parser.feed(buf) { event, data in
@@ -148,9 +155,29 @@ final class StreamDriver {
         }
     }
 
+    private func feedEventStream(_ chunk: ByteBuffer, _ translator: any StreamTranslator) {
+        let provider = call?.endpoint.info.id ?? "bedrock"
+        do {
+            try chunk.withUnsafeReadableBytes { buf in
+                try eventStream!.feed(buf) { message in
+                    try AWSEventStreamEvents.deliver(message, provider: provider) { event, data in
+                        try translator.consume(event: event, data: data, into: &pending)
+                    }
+                }
+            }
+        } catch {
+            fail(AWSEventStreamEvents.map(error, provider: provider))
+        }
+    }
+
     private func finishStream() {
         guard let translator else { return }
         do {
+            if let decoder = eventStream {
+                do { try decoder.finish() } catch {
+                    throw AWSEventStreamEvents.map(error, provider: call?.endpoint.info.id ?? "bedrock")
+                }
+            }
             try parser.finish { event, data in
                 try translator.consume(event: event, data: data, into: &pending)
             }

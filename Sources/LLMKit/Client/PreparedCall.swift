@@ -21,6 +21,7 @@ package struct Endpoint: Sendable {
         case bearer
         case header(String)
         case vertex(VertexCredentials)
+        case sigV4(SigV4)
     }
 
     /// The variable a user sets to fix an authentication failure.
@@ -38,10 +39,42 @@ package struct PreparedCall: Sendable {
 
     package func send(_ transport: HTTPTransport) async throws(LLMError) -> HTTPClientResponse {
         var headers = self.headers
-        if case .vertex(let credentials) = endpoint.auth {
+        switch endpoint.auth {
+        case .vertex(let credentials):
             headers.replaceOrAdd(name: "authorization", value: "Bearer " + (try await credentials.token(transport)))
+        case .sigV4(let signer):
+            // Signed per attempt: the signature covers the time.
+            let (host, path, query) = Self.split(url)
+            var signed = [("host", host)]
+            for name in ["content-type", "accept"] {
+                if let v = headers.first(name: name) { signed.append((name, v)) }
+            }
+            let s = signer.sign(
+                method: "POST", path: path, query: query, headers: signed, body: body, date: SigV4.timestamp())
+            for (k, v) in s.headers { headers.replaceOrAdd(name: k, value: v) }
+        default:
+            break
         }
         return try await transport.send(url: url, headers: headers, body: body, provider: endpoint.info.id)
+    }
+
+    /// Host (with port), path and query items of an absolute URL.
+    static func split(_ url: String) -> (String, String, [(String, String)]) {
+        var rest = Substring(url)
+        if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        let host = String(rest[..<slash])
+        let pathAndQuery = rest[slash...]
+        let q = pathAndQuery.firstIndex(of: "?")
+        let path = String(pathAndQuery[..<(q ?? pathAndQuery.endIndex)])
+        var items: [(String, String)] = []
+        if let q {
+            for pair in pathAndQuery[pathAndQuery.index(after: q)...].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                items.append((String(kv[0]), kv.count > 1 ? String(kv[1]) : ""))
+            }
+        }
+        return (host, path.isEmpty ? "/" : path, items)
     }
 
     package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8]) -> LLMError {
@@ -113,6 +146,28 @@ extension LLMKit {
         if info.wire == .azure, s?.apiKey == nil, env("AZURE_OPENAI_API_KEY") == nil, key != nil {
             auth = .bearer  // AZURE_OPENAI_AD_TOKEN: an Entra ID token
         }
+        if info.wire == .bedrock {
+            if key == nil {
+                let (credentials, region) = try AWSCredentials.resolve(environment: environment, profile: nil)
+                guard let region else {
+                    throw LLMError(
+                        .notConfigured, "no AWS region for Bedrock: set AWS_REGION (e.g. us-east-1)", provider: id)
+                }
+                auth = .sigV4(SigV4(credentials: credentials, region: region, service: "bedrock"))
+                if s?.baseURL == nil, env(info.baseURLVariable) == nil {
+                    base = "https://bedrock-runtime.\(region).amazonaws.com"
+                }
+            } else {
+                auth = .bearer
+                if s?.baseURL == nil, env(info.baseURLVariable) == nil {
+                    guard let region = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") else {
+                        throw LLMError(
+                            .notConfigured, "no AWS region for Bedrock: set AWS_REGION (e.g. us-east-1)", provider: id)
+                    }
+                    base = "https://bedrock-runtime.\(region).amazonaws.com"
+                }
+            }
+        }
         if base.isEmpty {
             throw LLMError(
                 .notConfigured, "no base URL for \(info.displayName): set \(info.baseURLVariable) (\(info.setupHint))",
@@ -144,6 +199,7 @@ extension LLMKit {
             let useResponses = request.api.map { $0 == .responses } ?? OpenAIModels.prefersResponses(model)
             return useResponses ? (OpenAIResponsesDialect(), "openai") : (OpenAIChatDialect(quirks: .openAI), "openai")
         case .anthropic: return (AnthropicDialect(), "anthropic")
+        case .cohere: return (CohereDialect(), "cohere")
         case .gemini: return (GeminiDialect(vertex: nil), "google")
         case .vertex:
             if case .vertex(let c) = endpoint.auth {
@@ -151,6 +207,7 @@ extension LLMKit {
             }
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
+        case .bedrock: return (BedrockDialect(), "bedrock")
         case .azure:
             // The v1 API (GA since 2025-08) needs no api-version; setting one selects the per-deployment URL.
             let version = environment["AZURE_OPENAI_API_VERSION"]?.trimmedWhitespace ?? ""
@@ -173,6 +230,11 @@ extension LLMKit {
     package func prepare(_ request: ChatRequest, stream: Bool) throws(LLMError) -> PreparedCall {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
+        guard endpoint.info.offersChat else {
+            throw LLMError(
+                .unsupported, "\(endpoint.info.displayName) offers embeddings only; use LLMKit.embed or `llmkit embed`",
+                provider: id.provider)
+        }
         let (dialect, family) = dialect(for: endpoint, model: id.model, request: request)
         var context = CallContext(
             provider: id.provider, family: family, model: id.model, warnings: [],
@@ -186,21 +248,34 @@ extension LLMKit {
         if !request.extraBody.isEmpty {
             for (k, v) in request.extraBody { wire.body = wire.body.setting(k, v) }
         }
+        let headers = Self.headers(
+            endpoint, wire: wire,
+            accept: !stream
+                ? "application/json"
+                : dialect.framing == .awsEventStream ? "application/vnd.amazon.eventstream" : "text/event-stream")
+        return PreparedCall(
+            endpoint: endpoint, dialect: dialect, context: context, url: endpoint.baseURL + wire.path,
+            headers: headers, body: JSONWriter.bytes(wire.body), model: info, registry: registry)
+    }
+}
+
+extension LLMKit {
+    /// The headers of a JSON request to `endpoint`: content type, accept, user agent, the key, then
+    /// the dialect's and the user's own headers.
+    static func headers(_ endpoint: Endpoint, wire: WireRequest, accept: String) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.reserveCapacity(6 + wire.headers.count + endpoint.headers.count)
         headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
+        headers.add(name: "accept", value: accept)
         headers.add(name: "user-agent", value: "llmkit-swift/\(LLMKitVersion.string)")
         switch endpoint.auth {
-        case .none, .vertex: break
+        case .none, .vertex, .sigV4: break
         case .bearer: headers.add(name: "authorization", value: "Bearer \(endpoint.apiKey ?? "")")
         case .header(let name): headers.add(name: name, value: endpoint.apiKey ?? "")
         }
         for (k, v) in wire.headers { headers.replaceOrAdd(name: k, value: v) }
         for (k, v) in endpoint.headers { headers.replaceOrAdd(name: k, value: v) }
-        return PreparedCall(
-            endpoint: endpoint, dialect: dialect, context: context, url: endpoint.baseURL + wire.path,
-            headers: headers, body: JSONWriter.bytes(wire.body), model: info, registry: registry)
+        return headers
     }
 }
 

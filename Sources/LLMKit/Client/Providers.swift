@@ -30,6 +30,8 @@ public struct ProviderInfo: Sendable, Hashable {
     public var regions: [String: String]
     /// Variable read for the region (`MISTRAL_REGION=eu`).
     public var regionVariable: String?
+    /// False for embeddings-only providers (Voyage, Jina): chat calls are refused.
+    public var offersChat = true
 
     /// The wire protocols LLMKit speaks.
     public enum Wire: Sendable, Hashable {
@@ -44,6 +46,10 @@ public struct ProviderInfo: Sendable, Hashable {
         case openAICompatible(CompatibleQuirks)
         /// Azure OpenAI: OpenAI's wire under `/openai/v1`, or per deployment with an `api-version`.
         case azure
+        /// Cohere v2 Chat (`/v2/chat`).
+        case cohere
+        /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
+        case bedrock
     }
 
     /// How the API key travels.
@@ -124,6 +130,18 @@ public struct ProviderInfo: Sendable, Hashable {
                 "set AZURE_OPENAI_ENDPOINT (https://RESOURCE.openai.azure.com) and AZURE_OPENAI_API_KEY, or AZURE_OPENAI_AD_TOKEN for Entra ID; the model is your deployment name; AZURE_OPENAI_API_VERSION selects the per-deployment API instead of /openai/v1",
             wire: .azure, auth: .header("api-key"),
             docs: "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/api-version-lifecycle"),
+        ProviderInfo(
+            id: "bedrock", displayName: "Amazon Bedrock (Converse)",
+            defaultBaseURL: "https://bedrock-runtime.{region}.amazonaws.com",
+            keyVariables: ["AWS_BEARER_TOKEN_BEDROCK"], baseURLVariable: "BEDROCK_BASE_URL", requiresKey: false,
+            setupHint:
+                "set AWS_REGION and AWS credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with ~/.aws/credentials), or a Bedrock API key in AWS_BEARER_TOKEN_BEDROCK",
+            wire: .bedrock, docs: "https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html"),
+        ProviderInfo(
+            id: "cohere", displayName: "Cohere", defaultBaseURL: "https://api.cohere.com",
+            keyVariables: ["COHERE_API_KEY"], baseURLVariable: "COHERE_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://dashboard.cohere.com/api-keys", wire: .cohere,
+            docs: "https://docs.cohere.com/reference/chat"),
     ]
 
     /// The built-in provider named `id`.

@@ -85,6 +85,7 @@ struct FixtureProvider: Sendable {
         .init(folder: "cerebras", provider: "cerebras", model: "gpt-oss-120b"),
         .init(folder: "together", provider: "together", model: "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
         .init(folder: "fireworks", provider: "fireworks", model: "accounts/fireworks/models/deepseek-r1"),
+        .init(folder: "cohere", provider: "cohere", model: "command-a-03-2025"),
     ]
 
     static func named(_ folder: String) -> FixtureProvider { all.first { $0.folder == folder }! }

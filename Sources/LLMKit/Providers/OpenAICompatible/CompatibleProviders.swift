@@ -116,6 +116,14 @@ enum CompatibleProviders {
             hint: "set PARADIGM_API_KEY, and PARADIGM_BASE_URL to your instance's /api/v2 (default: LightOn's SaaS)",
             CompatibleQuirks(reasoningControl: .none)
         ).withBaseURLVariable("PARADIGM_BASE_URL"),
+        hosted(
+            "voyage", "Voyage AI (embeddings)", "https://api.voyageai.com/v1",
+            docs: "https://docs.voyageai.com/reference/embeddings-api", CompatibleQuirks()
+        ).embeddingsOnly(),
+        hosted(
+            "jina", "Jina AI (embeddings)", "https://api.jina.ai/v1", docs: "https://jina.ai/embeddings/",
+            CompatibleQuirks()
+        ).embeddingsOnly(),
         selfHosted(
             "local", "Local OpenAI-compatible server (llama.cpp, Ollama, vLLM, LM Studio)", "http://127.0.0.1:8080/v1",
             docs: "https://github.com/ggml-org/llama.cpp/tree/master/tools/server",
@@ -152,6 +160,12 @@ enum CompatibleProviders {
 }
 
 extension ProviderInfo {
+    fileprivate func embeddingsOnly() -> ProviderInfo {
+        var p = self
+        p.offersChat = false
+        return p
+    }
+
     fileprivate func withBaseURLVariable(_ name: String) -> ProviderInfo {
         var p = self
         p.baseURLVariable = name

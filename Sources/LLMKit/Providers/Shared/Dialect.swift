@@ -28,6 +28,16 @@ package protocol ChatDialect: Sendable {
     func parseResponse(_ tape: JSONTape, context: CallContext) throws(LLMError) -> ChatResponse
     func makeTranslator(context: CallContext) -> any StreamTranslator
     func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError
+    /// How a streamed body is framed.
+    var framing: StreamFraming { get }
+}
+
+/// How a streamed body is cut into events.
+package enum StreamFraming: Sendable {
+    /// Server-sent events.
+    case sse
+    /// `application/vnd.amazon.eventstream` (Bedrock): binary frames; the event name is `:event-type`.
+    case awsEventStream
 }
 
 /// Turns SSE events into `StreamEvent`s and assembles the final response.
@@ -44,6 +54,8 @@ package protocol StreamTranslator: AnyObject {
 }
 
 extension ChatDialect {
+    package var framing: StreamFraming { .sse }
+
     /// The shared mapping of error answers (see `ErrorMapping`).
     package func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
         ErrorMapping.map(

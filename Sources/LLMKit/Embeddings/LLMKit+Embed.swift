@@ -1,0 +1,111 @@
+import LLMKitCore
+
+extension LLMKit {
+    /// Embeds `request.inputs`, split into batches of the provider's documented limit and sent
+    /// one batch at a time (each retried per `retry`). Vectors come back in input order.
+    ///
+    /// ```swift
+    /// let r = try await llm.embed(EmbeddingRequest(model: "openai/text-embedding-3-small",
+    ///                                              inputs: ["a cat", "a dog"], dimensions: 256))
+    /// r.embeddings[0].count  // 256
+    /// ```
+    public func embed(_ request: EmbeddingRequest) async throws(LLMError) -> EmbeddingResponse {
+        let id = try ModelID(parsing: request.model)
+        guard !request.inputs.isEmpty else {
+            throw LLMError(.invalidRequest, "nothing to embed: inputs is empty", provider: id.provider)
+        }
+        let endpoint = try endpoint(id.provider)
+        let dialect = try embeddingDialect(endpoint, model: id.model)
+        let context = CallContext(
+            provider: id.provider, family: id.provider, model: id.model, warnings: [],
+            keyVariable: endpoint.info.keyVariables.first)
+        var vectors: [[Float]] = []
+        vectors.reserveCapacity(request.inputs.count)
+        var tokens: Int?
+        var warnings: [Warning] = []
+        var start = 0
+        while start < request.inputs.count {
+            let batch = Array(request.inputs[start..<min(start + dialect.batchLimit, request.inputs.count)])
+            var batchWarnings: [Warning] = []
+            let wire = try dialect.makeRequest(batch, request, model: id.model, warnings: &batchWarnings)
+            for w in batchWarnings where !warnings.contains(w) { warnings.append(w) }
+            let call = PreparedCall(
+                endpoint: endpoint, dialect: OpenAIChatDialect(quirks: CompatibleQuirks()), context: context,
+                url: endpoint.baseURL + wire.path,
+                headers: Self.headers(endpoint, wire: wire, accept: "application/json"),
+                body: JSONWriter.bytes(wire.body), model: nil, registry: registry)
+            let started = ContinuousClock.now
+            let (v, n) = try await retry.run { () async throws(LLMError) -> ([[Float]], Int?) in
+                let response = try await call.send(transport)
+                let body = try await Self.collect(response, call: call, transport: transport, started: started)
+                guard (200..<300).contains(Int(response.status.code)) else {
+                    throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
+                }
+                var tape = JSONTape()
+                do {
+                    try tape.parse(body)
+                } catch {
+                    throw LLMError(
+                        .decoding,
+                        "\(id.provider) answered with a body that is not valid JSON (\(error)): \(String(decoding: body.prefix(300), as: UTF8.self))",
+                        provider: id.provider)
+                }
+                return try dialect.parse(tape, count: batch.count, provider: id.provider)
+            }
+            vectors += v
+            if let n { tokens = (tokens ?? 0) + n }
+            start += batch.count
+        }
+        let usage = tokens.map { Usage(inputTokens: $0) }
+        return EmbeddingResponse(
+            model: id.model, provider: id.provider, embeddings: vectors, usage: usage,
+            cost: usage.flatMap { registry.cost(of: $0, model: request.model) }, warnings: warnings)
+    }
+
+    /// The embeddings wire of a provider, or `unsupported` when it has none in LLMKit.
+    func embeddingDialect(_ endpoint: Endpoint, model: String) throws(LLMError) -> any EmbeddingDialect {
+        let id = endpoint.info.id
+        switch endpoint.info.wire {
+        case .openAI: return OpenAIEmbeddings()
+        case .azure:
+            let version = environment["AZURE_OPENAI_API_VERSION"]?.trimmedWhitespace ?? ""
+            var d = OpenAIEmbeddings()
+            d.path =
+                version.isEmpty
+                ? "/openai/v1/embeddings"
+                : "/openai/deployments/\(model.addingPercentEncodingForPath)/embeddings?api-version=\(version)"
+            return d
+        case .gemini: return GeminiEmbeddings()
+        case .vertex:
+            guard case .vertex(let c) = endpoint.auth else { break }
+            return VertexEmbeddings(project: c.project, location: c.location, model: model)
+        case .cohere: return CohereEmbeddings()
+        case .openAICompatible:
+            var d = OpenAIEmbeddings()
+            switch id {
+            case "mistral":
+                d.dimensionsField = "output_dimension"
+                d.batchLimit = 128  // not documented; LLMKit splits at 128
+            case "voyage":
+                // "The list must not contain more than 1,000 texts" (docs.voyageai.com/reference/embeddings-api).
+                d.batchLimit = 1000
+                d.dimensionsField = "output_dimension"
+                d.inputType = { ("input_type", .string($0.rawValue)) }
+            case "jina":
+                d.batchLimit = 128  // not documented; LLMKit splits at 128
+                d.inputType = { ("task", $0 == .query ? "retrieval.query" : "retrieval.passage") }
+            case "local", "ollama", "lmstudio", "vllm", "latamgpt", "chatlaw":
+                d.batchLimit = 256
+            default:
+                d.batchLimit = 128
+            }
+            return d
+        case .anthropic, .bedrock:
+            break
+        }
+        throw LLMError(
+            .unsupported,
+            "\(endpoint.info.displayName) has no embeddings API in LLMKit; use openai, gemini, vertex, mistral, cohere, voyage, jina or a local server",
+            provider: id)
+    }
+}
