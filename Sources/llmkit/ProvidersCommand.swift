@@ -73,6 +73,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .azure: "azure"
         case .cohere: "cohere"
         case .bedrock: "bedrock"
+        case .vertexAnthropic: "vertex-anthropic"
         }
     }
 }

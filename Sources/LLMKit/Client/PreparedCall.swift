@@ -173,7 +173,7 @@ extension LLMKit {
                 .notConfigured, "no base URL for \(info.displayName): set \(info.baseURLVariable) (\(info.setupHint))",
                 provider: id)
         }
-        if info.wire == .vertex {
+        if info.wire == .vertex || info.wire == .vertexAnthropic {
             let credentials = try VertexCredentials.resolve(
                 token: key, environment: environment, caches: vertexTokens, signer: serviceAccountSigner)
             auth = .vertex(credentials)
@@ -208,6 +208,9 @@ extension LLMKit {
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
         case .bedrock: return (BedrockDialect(), "bedrock")
+        case .vertexAnthropic:
+            guard case .vertex(let c) = endpoint.auth else { return (AnthropicDialect(), "anthropic") }
+            return (VertexAnthropicDialect(project: c.project, location: c.location), "anthropic")
         case .azure:
             // The v1 API (GA since 2025-08) needs no api-version; setting one selects the per-deployment URL.
             let version = environment["AZURE_OPENAI_API_VERSION"]?.trimmedWhitespace ?? ""

@@ -48,6 +48,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case azure
         /// Cohere v2 Chat (`/v2/chat`).
         case cohere
+        /// Claude on Vertex AI (`rawPredict` / `streamRawPredict`).
+        case vertexAnthropic
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
         case bedrock
     }
@@ -122,6 +124,14 @@ public struct ProviderInfo: Sendable, Hashable {
             setupHint:
                 "set GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION, and VERTEX_ACCESS_TOKEN (e.g. `gcloud auth print-access-token`) or GOOGLE_APPLICATION_CREDENTIALS (a service-account JSON file)",
             wire: .vertex, docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/reference/rest"),
+        ProviderInfo(
+            id: "vertex-anthropic", displayName: "Google Vertex AI (Anthropic Claude)",
+            defaultBaseURL: "https://{location}-aiplatform.googleapis.com",
+            keyVariables: ["VERTEX_ACCESS_TOKEN"], baseURLVariable: "VERTEX_BASE_URL", requiresKey: true,
+            setupHint:
+                "as for vertex: GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION (a region that serves Claude, e.g. us-east5) and VERTEX_ACCESS_TOKEN or GOOGLE_APPLICATION_CREDENTIALS; model ids look like claude-sonnet-4-5@20250929",
+            wire: .vertexAnthropic,
+            docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude"),
         ProviderInfo(
             id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
             keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",

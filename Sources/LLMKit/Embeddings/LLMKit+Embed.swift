@@ -100,7 +100,7 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock:
+        case .anthropic, .bedrock, .vertexAnthropic:
             break
         }
         throw LLMError(

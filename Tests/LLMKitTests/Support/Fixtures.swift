@@ -76,6 +76,7 @@ struct FixtureProvider: Sendable {
         .init(folder: "deepseek", provider: "deepseek", model: "deepseek-reasoner"),
         .init(folder: "local", provider: "local", model: "smollm2"),
         .init(folder: "mistral", provider: "mistral", model: "mistral-small-latest"),
+        .init(folder: "vertex-anthropic", provider: "vertex-anthropic", model: "claude-haiku-4-5@20251001"),
         .init(folder: "azure", provider: "azure", model: "gpt-4o-mini", api: .chatCompletions),
         .init(folder: "azure-responses", provider: "azure", model: "gpt-4o-mini", api: .responses),
         .init(folder: "xai", provider: "xai", model: "grok-4"),
