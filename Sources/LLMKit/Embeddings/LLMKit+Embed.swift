@@ -34,22 +34,8 @@ extension LLMKit {
                 url: endpoint.baseURL + wire.path,
                 headers: Self.headers(endpoint, wire: wire, accept: "application/json"),
                 body: JSONWriter.bytes(wire.body), model: nil, registry: registry)
-            let started = ContinuousClock.now
             let (v, n) = try await retry.run { () async throws(LLMError) -> ([[Float]], Int?) in
-                let response = try await call.send(transport)
-                let body = try await Self.collect(response, call: call, transport: transport, started: started)
-                guard (200..<300).contains(Int(response.status.code)) else {
-                    throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
-                }
-                var tape = JSONTape()
-                do {
-                    try tape.parse(body)
-                } catch {
-                    throw LLMError(
-                        .decoding,
-                        "\(id.provider) answered with a body that is not valid JSON (\(error)): \(String(decoding: body.prefix(300), as: UTF8.self))",
-                        provider: id.provider)
-                }
+                let tape = try await self.send(call)
                 return try dialect.parse(tape, count: batch.count, provider: id.provider)
             }
             vectors += v
@@ -60,6 +46,27 @@ extension LLMKit {
         return EmbeddingResponse(
             model: id.model, provider: id.provider, embeddings: vectors, usage: usage,
             cost: usage.flatMap { registry.cost(of: $0, model: request.model) }, warnings: warnings)
+    }
+
+    /// Sends one prepared JSON call and parses the answer (one attempt; callers wrap it in `retry`).
+    func send(_ call: PreparedCall) async throws(LLMError) -> JSONTape {
+        let started = ContinuousClock.now
+        let provider = call.endpoint.info.id
+        let response = try await call.send(transport)
+        let body = try await Self.collect(response, call: call, transport: transport, started: started)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
+        }
+        var tape = JSONTape()
+        do {
+            try tape.parse(body)
+        } catch {
+            throw LLMError(
+                .decoding,
+                "\(provider) answered with a body that is not valid JSON (\(error)): \(String(decoding: body.prefix(300), as: UTF8.self))",
+                provider: provider)
+        }
+        return tape
     }
 
     /// The embeddings wire of a provider, or `unsupported` when it has none in LLMKit.
