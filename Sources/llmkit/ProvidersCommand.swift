@@ -60,6 +60,9 @@ struct ProvidersCommand: AsyncParsableCommand {
             "docs": info.docs.map(JSONValue.string) ?? .null,
             "regions": .object(info.regions.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) }),
             "wire": .string(Self.wireName(info.wire)),
+            "chat": .bool(info.offersChat),
+            "embeddings": .bool(LLMKit.offersEmbeddings(info)),
+            "countTokens": .bool(LLMKit.offersTokenCounting(info)),
         ]
     }
 

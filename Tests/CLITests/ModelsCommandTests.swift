@@ -18,7 +18,7 @@ struct ModelsCommandTests {
                 item.keys == [
                     "id", "displayName", "defaultBaseURL", "keyVariables", "baseURLVariable", "requiresKey",
                     "configured",
-                    "setupHint", "docs", "regions", "wire",
+                    "setupHint", "docs", "regions", "wire", "chat", "embeddings", "countTokens",
                 ])
         }
         #expect(list.first { $0["id"] == "openai" }?["configured"] == true)

@@ -69,6 +69,29 @@ extension LLMKit {
         return tape
     }
 
+    /// OpenAI-compatible providers that document a `/embeddings` route (docs/providers/openai-compatible.md).
+    static let compatibleEmbeddings: Set<String> = [
+        "mistral", "voyage", "jina", "together", "deepinfra", "nebius", "openrouter", "lighton", "local", "ollama",
+        "lmstudio", "vllm",
+    ]
+
+    /// Whether `LLMKit.embed` serves `info` (for listings; the call itself decides the same way).
+    public static func offersEmbeddings(_ info: ProviderInfo) -> Bool {
+        switch info.wire {
+        case .openAI, .azure, .gemini, .vertex, .cohere: true
+        case .openAICompatible: compatibleEmbeddings.contains(info.id)
+        case .anthropic, .bedrock, .vertexAnthropic: false
+        }
+    }
+
+    /// Whether `LLMKit.countTokens` serves `info`.
+    public static func offersTokenCounting(_ info: ProviderInfo) -> Bool {
+        switch info.wire {
+        case .anthropic, .gemini, .vertex: true
+        default: false
+        }
+    }
+
     /// The embeddings wire of a provider, or `unsupported` when it has none in LLMKit.
     func embeddingDialect(_ endpoint: Endpoint, model: String) throws(LLMError) -> any EmbeddingDialect {
         let id = endpoint.info.id
@@ -88,6 +111,9 @@ extension LLMKit {
             return VertexEmbeddings(project: c.project, location: c.location, model: model)
         case .cohere: return CohereEmbeddings()
         case .openAICompatible:
+            guard Self.compatibleEmbeddings.contains(id) || additionalProviders.contains(where: { $0.id == id }) else {
+                break
+            }
             var d = OpenAIEmbeddings()
             switch id {
             case "mistral":
