@@ -54,7 +54,8 @@ struct CohereTests {
 
     @Test("tools request matches the recording (LangChain and pydantic-ai shapes)")
     func toolsRequest() throws {
-        for (name, temperature) in [("tools", 0.0), ("tools-stream", 0.0), ("tools-cached", nil)] as [(String, Double?)] {
+        for (name, temperature) in [("tools", 0.0), ("tools-stream", 0.0), ("tools-cached", nil)] as [(String, Double?)]
+        {
             let recorded = Fixture.json("cohere/\(name).request.json")
             let model = try #require(recorded["model"]?.stringValue)
             let prompt = try #require(recorded["messages"]?.arrayValue?.first?["content"]?.stringValue)
@@ -98,7 +99,8 @@ struct CohereTests {
         let text = try #require(blocks[1]["text"]?.stringValue)
         let history: [Message] = [
             .user(try #require(sent[0]["content"]?.stringValue)),
-            Message(role: .assistant, parts: [.reasoning(ReasoningPart(text: thinking, provider: "cohere")), .text(text)]),
+            Message(
+                role: .assistant, parts: [.reasoning(ReasoningPart(text: thinking, provider: "cohere")), .text(text)]),
             .user(try #require(sent[2]["content"]?.stringValue)),
         ]
         let request = ChatRequest(model: "cohere/command-a-reasoning-08-2025", messages: history)
@@ -120,7 +122,9 @@ struct CohereTests {
     func parameters() throws {
         var request = ChatRequest(
             model: "cohere/command-a-reasoning-08-2025", messages: [.system("Be brief."), .user("hi")],
-            tools: [ToolDefinition(name: "a", parameters: ["type": "object"]), ToolDefinition(name: "b", parameters: [:])],
+            tools: [
+                ToolDefinition(name: "a", parameters: ["type": "object"]), ToolDefinition(name: "b", parameters: [:]),
+            ],
             toolChoice: .tool("b"), reasoning: .budget(tokens: 2000), maxOutputTokens: 300, temperature: 0.2,
             topP: 0.9, stop: ["END"])
         var sent = try body(request)
