@@ -45,3 +45,47 @@ public struct EmbeddingResponse: Sendable, Hashable, Codable {
         self.warnings = warnings
     }
 }
+
+/// Orders `documents` by relevance to `query`.
+public struct RerankRequest: Sendable, Hashable, Codable {
+    /// `provider/model`, e.g. `cohere/rerank-v3.5`.
+    public var model: String
+    public var query: String
+    public var documents: [String]
+    /// Return only the best `topN`.
+    public var topN: Int?
+
+    public init(model: String, query: String, documents: [String], topN: Int? = nil) {
+        self.model = model
+        self.query = query
+        self.documents = documents
+        self.topN = topN
+    }
+}
+
+/// Documents by descending relevance.
+public struct RerankResponse: Sendable, Hashable, Codable {
+    public struct Result: Sendable, Hashable, Codable {
+        /// Position in `RerankRequest.documents`.
+        public var index: Int
+        public var relevanceScore: Double
+
+        public init(index: Int, relevanceScore: Double) {
+            self.index = index
+            self.relevanceScore = relevanceScore
+        }
+    }
+
+    public var model: String
+    public var provider: String
+    public var results: [Result]
+    /// Billed search units (Cohere), where reported.
+    public var searchUnits: Int?
+
+    public init(model: String, provider: String, results: [Result], searchUnits: Int? = nil) {
+        self.model = model
+        self.provider = provider
+        self.results = results
+        self.searchUnits = searchUnits
+    }
+}
