@@ -32,7 +32,8 @@ package struct OpenAIChatDialect: ChatDialect {
         var toolBlocks: [Int] = []
         var think = quirks.thinkTags ? ThinkTagSplitter() : nil
         try Self.readDelta(
-            t, message, reasoningFields: quirks.reasoningFields, think: &think, into: &b, tools: &toolBlocks, &sink)
+            t, message, reasoningFields: MemberNames(quirks.reasoningFields), think: &think, into: &b,
+            tools: &toolBlocks, &sink)
         think?.finish { b.content($0, $1, &sink) }
         b.citations = Self.citations(t, fields: quirks.citationFields)
         if let f = t.member(choice, "content_filter_results") { Self.noteFilters(t, f, into: &b) }
@@ -55,7 +56,7 @@ final class ChatCompletionsTranslator: StreamTranslator {
     @exclusivity(unchecked) private var b: ResponseBuilder
     @exclusivity(unchecked) private var tape = JSONTape()
     private var toolBlocks: [Int] = []  // OpenAI tool index -> builder block
-    private let reasoningFields: [String]
+    private let reasoningFields: MemberNames
     private let citationFields: [String]
     private var think: ThinkTagSplitter?
     private var sawFinish = false
@@ -63,7 +64,7 @@ final class ChatCompletionsTranslator: StreamTranslator {
 
     init(context: CallContext, quirks: CompatibleQuirks) {
         b = ResponseBuilder(context: context)
-        reasoningFields = quirks.reasoningFields
+        reasoningFields = MemberNames(quirks.reasoningFields)
         citationFields = quirks.citationFields
         think = quirks.thinkTags ? ThinkTagSplitter() : nil
     }
@@ -175,7 +176,7 @@ extension OpenAIChatDialect {
     /// `reasoningFields`), content, refusal and tool calls. `tools` maps the provider's tool
     /// `index` to builder blocks across chunks. One pass over the object's members.
     static func readDelta(
-        _ t: JSONTape, _ delta: Int, reasoningFields: [String], think: inout ThinkTagSplitter?,
+        _ t: JSONTape, _ delta: Int, reasoningFields: MemberNames, think: inout ThinkTagSplitter?,
         into b: inout ResponseBuilder,
         tools: inout [Int], _ out: inout [StreamEvent]
     ) throws(LLMError) {
@@ -194,7 +195,7 @@ extension OpenAIChatDialect {
                 details = v
             } else if t.keyEquals(k, "refusal") {
                 refusal = v
-            } else if reasoning == nil, reasoningFields.contains(where: { t.keyEquals(k, $0) }) {
+            } else if reasoning == nil, reasoningFields.matches(t, k) {
                 reasoning = v
             }
         }
@@ -293,5 +294,26 @@ extension OpenAIChatDialect {
                 message: "\(b.context.provider) content filter: \(name)\(severity) was filtered")
             if !b.warnings.contains(w) { b.warnings.append(w) }
         }
+    }
+}
+
+/// Member names from provider data, compared on the hot path: the common ones as static
+/// strings (length and first bytes decide most mismatches), any others as runtime strings.
+struct MemberNames: Sendable {
+    private var fast: [StaticString] = []
+    private var slow: [String] = []
+
+    private static let known: [StaticString] = ["reasoning_content", "reasoning", "reasoning_text"]
+
+    init(_ names: [String]) {
+        for n in names {
+            if let k = Self.known.first(where: { $0.description == n }) { fast.append(k) } else { slow.append(n) }
+        }
+    }
+
+    @inline(__always) func matches(_ t: JSONTape, _ k: Int) -> Bool {
+        for f in fast where t.keyEquals(k, f) { return true }
+        if slow.isEmpty { return false }
+        return slow.contains { t.keyEquals(k, $0) }
     }
 }
