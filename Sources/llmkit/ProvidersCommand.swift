@@ -77,6 +77,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .cohere: "cohere"
         case .bedrock: "bedrock"
         case .vertexAnthropic: "vertex-anthropic"
+        case .vertexEndpoint: "vertex-endpoint"
         }
     }
 }

@@ -160,4 +160,29 @@ struct CompatibleReplayTests {
         let recorded = Fixture.json("mistral/reasoning-effort-none.request.json")
         #expect(recorded["reasoning_effort"] == "none")
     }
+
+    @Test("a Vertex AI endpoint (MedGemma from Model Garden): endpoint id in the path, model \"\", OAuth bearer")
+    func vertexEndpoint() async throws {
+        try await LoopbackServer.with([Fixture.response("local", "text", ext: "json")]) { server in
+            let llm = LLMKit(
+                providers: ["vertex-endpoint": ProviderSettings(apiKey: "ya29.token", baseURL: server.baseURL)],
+                environment: ["GOOGLE_CLOUD_PROJECT": "proj", "GOOGLE_CLOUD_LOCATION": "us-central1"], retry: .none)
+            let r = try await llm.complete(
+                ChatRequest(model: "vertex-endpoint/1234567890", messages: [.user("What is hypertension?")]))
+            #expect(!r.text.isEmpty)
+            let req = try #require(server.requests.first)
+            #expect(req.uri == "/v1beta1/projects/proj/locations/us-central1/endpoints/1234567890/chat/completions")
+            #expect(req.json?["model"] == "")
+            #expect(req.header("authorization") == "Bearer ya29.token")
+        }
+        let shared = try LLMKit(
+            environment: [
+                "VERTEX_ACCESS_TOKEN": "t", "GOOGLE_CLOUD_PROJECT": "proj", "GOOGLE_CLOUD_LOCATION": "europe-west4",
+            ]
+        ).prepare(ChatRequest(model: "vertex-endpoint/42", messages: [.user("hi")]), stream: false)
+        #expect(
+            shared.url
+                == "https://europe-west4-aiplatform.googleapis.com/v1beta1/projects/proj/locations/europe-west4/endpoints/42/chat/completions"
+        )
+    }
 }

@@ -173,7 +173,7 @@ extension LLMKit {
                 .notConfigured, "no base URL for \(info.displayName): set \(info.baseURLVariable) (\(info.setupHint))",
                 provider: id)
         }
-        if info.wire == .vertex || info.wire == .vertexAnthropic {
+        if info.wire == .vertex || info.wire == .vertexAnthropic || info.wire == .vertexEndpoint {
             let credentials = try VertexCredentials.resolve(
                 token: key, environment: environment, caches: vertexTokens, signer: serviceAccountSigner)
             auth = .vertex(credentials)
@@ -208,6 +208,14 @@ extension LLMKit {
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
         case .bedrock: return (BedrockDialect(), "bedrock")
+        case .vertexEndpoint:
+            guard case .vertex(let c) = endpoint.auth else {
+                return (OpenAIChatDialect(quirks: .init()), "vertex-endpoint")
+            }
+            var quirks = CompatibleQuirks(thinkTags: true, reasoningControl: .none)
+            quirks.path =
+                "/v1beta1/projects/\(c.project)/locations/\(c.location)/endpoints/\(model.addingPercentEncodingForPath)/chat/completions"
+            return (VertexEndpointDialect(inner: OpenAIChatDialect(quirks: quirks)), "vertex-endpoint")
         case .vertexAnthropic:
             guard case .vertex(let c) = endpoint.auth else { return (AnthropicDialect(), "anthropic") }
             return (VertexAnthropicDialect(project: c.project, location: c.location), "anthropic")

@@ -50,6 +50,9 @@ public struct ProviderInfo: Sendable, Hashable {
         case cohere
         /// Claude on Vertex AI (`rawPredict` / `streamRawPredict`).
         case vertexAnthropic
+        /// A model deployed to a Vertex AI endpoint (Model Garden, e.g. MedGemma), through the
+        /// endpoint's OpenAI-compatible chat route; the model id is the endpoint id.
+        case vertexEndpoint
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
         case bedrock
     }
@@ -132,6 +135,14 @@ public struct ProviderInfo: Sendable, Hashable {
                 "as for vertex: GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION (a region that serves Claude, e.g. us-east5) and VERTEX_ACCESS_TOKEN or GOOGLE_APPLICATION_CREDENTIALS; model ids look like claude-sonnet-4-5@20250929",
             wire: .vertexAnthropic,
             docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude"),
+        ProviderInfo(
+            id: "vertex-endpoint", displayName: "Google Vertex AI endpoint (Model Garden: MedGemma, Llama, ...)",
+            defaultBaseURL: "https://{location}-aiplatform.googleapis.com",
+            keyVariables: ["VERTEX_ACCESS_TOKEN"], baseURLVariable: "VERTEX_ENDPOINT_BASE_URL", requiresKey: true,
+            setupHint:
+                "as for vertex (GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION, VERTEX_ACCESS_TOKEN or GOOGLE_APPLICATION_CREDENTIALS); the model is the endpoint id; for a dedicated endpoint set VERTEX_ENDPOINT_BASE_URL=https://<dedicatedEndpointDns>",
+            wire: .vertexEndpoint,
+            docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/model-garden/use-models"),
         ProviderInfo(
             id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
             keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",

@@ -80,7 +80,7 @@ extension LLMKit {
         switch info.wire {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic: false
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint: false
         }
     }
 
@@ -133,7 +133,7 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock, .vertexAnthropic:
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint:
             break
         }
         throw LLMError(
