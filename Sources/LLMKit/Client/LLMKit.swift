@@ -72,22 +72,7 @@ public struct LLMKit: Sendable {
         let call = try prepare(request, stream: false)
         let started = ContinuousClock.now
         return try await retry.run { () async throws(LLMError) -> ChatResponse in
-            let response = try await call.send(transport)
-            let body = try await Self.collect(response, call: call, transport: transport, started: started)
-            guard (200..<300).contains(Int(response.status.code)) else {
-                throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
-            }
-            var tape = JSONTape()
-            do {
-                try tape.parse(body)
-            } catch {
-                let shown = String(decoding: body.prefix(300), as: UTF8.self)
-                throw LLMError(
-                    .decoding,
-                    "\(call.endpoint.info.id) answered with a body that is not valid JSON (\(error)): \(shown)",
-                    provider: call.endpoint.info.id, statusCode: Int(response.status.code),
-                    requestID: response.headers.requestID)
-            }
+            let tape = try await send(call, started: started)
             var r = try call.dialect.parseResponse(tape, context: call.context)
             r.warnings = call.context.warnings + r.warnings.filter { !call.context.warnings.contains($0) }
             r.cost = call.cost(r.usage, reported: r.model)
@@ -103,6 +88,27 @@ public struct LLMKit: Sendable {
     /// consuming task, or dropping the iterator, closes the connection.
     public func stream(_ request: ChatRequest) -> ChatStream {
         ChatStream(kit: self, request: request)
+    }
+
+    /// Sends one prepared JSON call and parses the answer: one attempt (callers wrap it in `retry`);
+    /// error statuses mapped by the call's dialect, a body that is not JSON a decoding error.
+    func send(_ call: PreparedCall, started: ContinuousClock.Instant = .now) async throws(LLMError) -> JSONTape {
+        let provider = call.endpoint.info.id
+        let response = try await call.send(transport)
+        let body = try await Self.collect(response, call: call, transport: transport, started: started)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
+        }
+        var tape = JSONTape()
+        do {
+            try tape.parse(body)
+        } catch {
+            let shown = String(decoding: body.prefix(300), as: UTF8.self)
+            throw LLMError(
+                .decoding, "\(provider) answered with a body that is not valid JSON (\(error)): \(shown)",
+                provider: provider, statusCode: Int(response.status.code), requestID: response.headers.requestID)
+        }
+        return tape
     }
 
     static func collect(

@@ -48,27 +48,6 @@ extension LLMKit {
             cost: usage.flatMap { registry.cost(of: $0, model: request.model) }, warnings: warnings)
     }
 
-    /// Sends one prepared JSON call and parses the answer (one attempt; callers wrap it in `retry`).
-    func send(_ call: PreparedCall) async throws(LLMError) -> JSONTape {
-        let started = ContinuousClock.now
-        let provider = call.endpoint.info.id
-        let response = try await call.send(transport)
-        let body = try await Self.collect(response, call: call, transport: transport, started: started)
-        guard (200..<300).contains(Int(response.status.code)) else {
-            throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
-        }
-        var tape = JSONTape()
-        do {
-            try tape.parse(body)
-        } catch {
-            throw LLMError(
-                .decoding,
-                "\(provider) answered with a body that is not valid JSON (\(error)): \(String(decoding: body.prefix(300), as: UTF8.self))",
-                provider: provider)
-        }
-        return tape
-    }
-
     /// OpenAI-compatible providers that document a `/embeddings` route (docs/providers/openai-compatible.md).
     static let compatibleEmbeddings: Set<String> = [
         "mistral", "voyage", "jina", "together", "deepinfra", "nebius", "openrouter", "lighton", "local", "ollama",

@@ -155,7 +155,8 @@ package struct JSONTape: Sendable {
     }
 
     /// Whether the (string) token at `i` equals `key` (a runtime string: provider data tables).
-    @inlinable package func keyEquals(_ i: Int, _ key: String) -> Bool {
+    /// Named apart from `keyEquals(_:_:)` so that literals keep choosing the `StaticString` one.
+    @inlinable package func keyEquals(_ i: Int, runtime key: String) -> Bool {
         let t = tokens[i]
         guard t.kind == .string else { return false }
         if t.escaped { return string(i) == key }

@@ -314,6 +314,6 @@ struct MemberNames: Sendable {
     @inline(__always) func matches(_ t: JSONTape, _ k: Int) -> Bool {
         for f in fast where t.keyEquals(k, f) { return true }
         if slow.isEmpty { return false }
-        return slow.contains { t.keyEquals(k, $0) }
+        return slow.contains { t.keyEquals(k, runtime: $0) }
     }
 }

@@ -69,7 +69,7 @@ extension OpenAIChatDialect {
         guard !fields.isEmpty else { return [] }
         var out: [Citation] = []
         t.forEachMember(t.root) { k, v in
-            guard fields.contains(where: { t.keyEquals(k, $0) }) else { return }
+            guard fields.contains(where: { t.keyEquals(k, runtime: $0) }) else { return }
             t.forEachElement(v) { e in
                 let c: Citation?
                 if let url = t.string(e) {

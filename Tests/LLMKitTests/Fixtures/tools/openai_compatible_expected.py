@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Compute <case>.expected.json from the fixture bytes in this folder.
-Usage: python3 make_expected.py   (run from anywhere; writes next to the fixtures)
-Generic OpenAI-compatible chat parser with the per-provider rules documented in SOURCE.md."""
+"""Compute <case>.expected.json from the fixture bytes of one OpenAI-compatible provider folder.
+Usage: python3 tools/openai_compatible_expected.py FOLDER   (writes next to the fixtures)
+Generic OpenAI-compatible chat parser with the per-provider rules documented in each SOURCE.md."""
 import json, os, re, glob
-HERE = os.path.dirname(os.path.abspath(__file__))
+import sys
+HERE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.getcwd()
 PROVIDER = os.path.basename(HERE)
 # Files whose answer text carries <think>...</think> that the provider did not split out.
 THINK_TAG_FILES = {'think-tags.json'}
