@@ -112,7 +112,12 @@ package struct BedrockDialect: ChatDialect {
         let isClaude = model.contains("anthropic.claude")
         switch config {
         case .off:
-            return isClaude ? nil : ["reasoning_effort": "low"]
+            if isClaude { return nil }
+            warnings.append(
+                Warning(
+                    code: "reasoning_approximated",
+                    message: "\(model) cannot turn reasoning off on Bedrock: sent reasoning_effort 'low'"))
+            return ["reasoning_effort": "low"]
         case .budget(let n):
             if isClaude { return ["thinking": ["type": "enabled", "budget_tokens": .int(max(n, 1024))]] }
             warnings.append(
