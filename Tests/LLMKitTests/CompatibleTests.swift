@@ -38,6 +38,11 @@ struct CompatibleTests {
         #expect(split(["  <thi", "nk>unfinished"]) == ("unfinished", ""))
         #expect(split(["<thi"]) == ("", "<thi"))
         #expect(split(["a < b"]) == ("", "a < b"))
+        // MedGemma 27B thinking mode (Google's notebook strips `<unused94>thought\n` and splits on `<unused95>`).
+        #expect(
+            split(["<unused94>thou", "ght\nCheck BP.", "<unus", "ed95>Hypertension is…"]) == (
+                "Check BP.", "Hypertension is…"
+            ))
     }
 
     @Test("a provider added in one line is called at its base URL with its key")
