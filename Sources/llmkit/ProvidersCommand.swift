@@ -78,6 +78,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .bedrock: "bedrock"
         case .vertexAnthropic: "vertex-anthropic"
         case .vertexEndpoint: "vertex-endpoint"
+        case .replicate: "replicate"
         }
     }
 }

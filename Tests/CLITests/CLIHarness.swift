@@ -35,7 +35,7 @@ enum CLI {
     /// Runs `llmkit arguments...`; stdin is `stdin` or empty (never a terminal).
     static func run(
         _ arguments: [String], environment: [String: String] = CLI.environment(), stdin: String? = nil,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(120)
     ) async throws -> Result {
         let dir = try TempDir()
         let outURL = dir.url.appendingPathComponent("stdout")

@@ -36,6 +36,10 @@ package struct PreparedCall: Sendable {
     package var url: String
     package var headers: HTTPHeaders
     package var body: [UInt8]
+    /// The registry entry of the requested model, if LLMKit knows it.
+    package var model: ModelInfo?
+    package var registry: ModelRegistry
+    package var method: HTTPMethod = .POST
 
     package func send(_ transport: HTTPTransport) async throws(LLMError) -> HTTPClientResponse {
         var headers = self.headers
@@ -55,7 +59,8 @@ package struct PreparedCall: Sendable {
         default:
             break
         }
-        return try await transport.send(url: url, headers: headers, body: body, provider: endpoint.info.id)
+        return try await transport.send(
+            url: url, method: method, headers: headers, body: body, provider: endpoint.info.id)
     }
 
     /// Host (with port), path and query items of an absolute URL.
@@ -86,9 +91,6 @@ package struct PreparedCall: Sendable {
         return e
     }
 
-    /// The registry entry of the requested model, if LLMKit knows it.
-    package var model: ModelInfo?
-
     /// Cost of `usage` in US dollars: the requested model's price, else the price of the model
     /// the provider reports (`reported`); nil when neither is known.
     package func cost(_ usage: Usage?, reported: String? = nil) -> Double? {
@@ -97,7 +99,6 @@ package struct PreparedCall: Sendable {
         guard let reported else { return nil }
         return registry.cost(of: usage, model: endpoint.info.id + "/" + reported)
     }
-    package var registry: ModelRegistry
 }
 
 extension LLMKit {
@@ -208,6 +209,7 @@ extension LLMKit {
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
         case .bedrock: return (BedrockDialect(), "bedrock")
+        case .replicate: return (OpenAIChatDialect(quirks: CompatibleQuirks()), "replicate")  // no chat: refused earlier
         case .vertexEndpoint:
             guard case .vertex(let c) = endpoint.auth else {
                 return (OpenAIChatDialect(quirks: .init()), "vertex-endpoint")

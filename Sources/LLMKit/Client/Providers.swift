@@ -53,6 +53,8 @@ public struct ProviderInfo: Sendable, Hashable {
         /// A model deployed to a Vertex AI endpoint (Model Garden, e.g. MedGemma), through the
         /// endpoint's OpenAI-compatible chat route; the model id is the endpoint id.
         case vertexEndpoint
+        /// Replicate predictions (jobs: create, poll, cancel).
+        case replicate
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
         case bedrock
     }
@@ -70,8 +72,9 @@ public struct ProviderInfo: Sendable, Hashable {
     public init(
         id: String, displayName: String, defaultBaseURL: String, keyVariables: [String], baseURLVariable: String,
         requiresKey: Bool, setupHint: String, wire: Wire, auth: AuthStyle = .bearer, docs: String? = nil,
-        regions: [String: String] = [:], regionVariable: String? = nil
+        regions: [String: String] = [:], regionVariable: String? = nil, offersChat: Bool = true
     ) {
+        self.offersChat = offersChat
         self.id = id
         self.displayName = displayName
         self.defaultBaseURL = defaultBaseURL
@@ -143,6 +146,12 @@ public struct ProviderInfo: Sendable, Hashable {
                 "as for vertex (GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION, VERTEX_ACCESS_TOKEN or GOOGLE_APPLICATION_CREDENTIALS); the model is the endpoint id; for a dedicated endpoint set VERTEX_ENDPOINT_BASE_URL=https://<dedicatedEndpointDns>",
             wire: .vertexEndpoint,
             docs: "https://cloud.google.com/vertex-ai/generative-ai/docs/model-garden/use-models"),
+        ProviderInfo(
+            id: "replicate", displayName: "Replicate (image and video models, as jobs)",
+            defaultBaseURL: "https://api.replicate.com", keyVariables: ["REPLICATE_API_TOKEN"],
+            baseURLVariable: "REPLICATE_BASE_URL", requiresKey: true,
+            setupHint: "create a token at https://replicate.com/account/api-tokens", wire: .replicate,
+            docs: "https://replicate.com/docs/reference/http", offersChat: false),
         ProviderInfo(
             id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
             keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",

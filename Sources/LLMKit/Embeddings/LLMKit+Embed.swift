@@ -59,7 +59,7 @@ extension LLMKit {
         switch info.wire {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint: false
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate: false
         }
     }
 
@@ -112,7 +112,7 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint:
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate:
             break
         }
         throw LLMError(

@@ -40,12 +40,12 @@ package struct HTTPTransport: Sendable {
     package let logger: Logger
 
     package func send(
-        url: String, headers: HTTPHeaders, body: [UInt8], provider: String
+        url: String, method: HTTPMethod = .POST, headers: HTTPHeaders, body: [UInt8], provider: String
     ) async throws(LLMError) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
+        request.method = method
         request.headers = headers
-        request.body = .bytes(ByteBuffer(bytes: body))
+        if method != .GET { request.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             return try await client.execute(request, timeout: .init(timeouts.firstByte), logger: logger)
         } catch {

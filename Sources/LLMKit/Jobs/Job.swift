@@ -1,0 +1,234 @@
+import LLMKitCore
+import NIOHTTP1
+
+/// A generation that runs as a provider-side job. Its `id` (`provider:native-id`) can be stored
+/// and handed to `LLMKit.job(id:)` later, in another process, to keep waiting.
+///
+/// ```swift
+/// let job = try await llm.submit(GenerationRequest(model: "replicate/black-forest-labs/flux-schnell",
+///                                                  input: ["prompt": "a red fox in snow"]))
+/// for try await s in job.updates() { print(s.state, s.progress ?? 0) }
+/// let done = try await job.wait(timeout: .seconds(300))
+/// ```
+public struct Job: Sendable {
+    public let id: String
+    let kit: LLMKit
+    let provider: String
+    let nativeID: String
+
+    /// The current status (one request; rate limits and 5xx are retried per the client's policy).
+    public func status() async throws(LLMError) -> JobStatus {
+        let call = try kit.jobCall(
+            provider, path: "/v1/predictions/\(nativeID.addingPercentEncodingForPath)", method: .GET)
+        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
+            try ReplicateJobs.status(try await kit.send(call), provider: provider)
+        }
+    }
+
+    /// Asks the provider to cancel; returns the status it answers with.
+    @discardableResult
+    public func cancel() async throws(LLMError) -> JobStatus {
+        let call = try kit.jobCall(
+            provider, path: "/v1/predictions/\(nativeID.addingPercentEncodingForPath)/cancel", method: .POST)
+        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
+            try ReplicateJobs.status(try await kit.send(call), provider: provider)
+        }
+    }
+
+    /// Polls until the job ends: the first poll after `pollInterval`, then 1.5 times longer each
+    /// time up to `maxPollInterval`. A succeeded job is returned; a failed one throws with the
+    /// provider's reason, a canceled one throws `.cancelled`, and `timeout` throws `.timeout`
+    /// (the job itself keeps running: resume it with `LLMKit.job(id:)`).
+    public func wait(
+        timeout: Duration = .seconds(600), pollInterval: Duration = .milliseconds(500),
+        maxPollInterval: Duration = .seconds(5)
+    ) async throws(LLMError) -> JobStatus {
+        var last: JobStatus?
+        for try await s in updates(pollInterval: pollInterval, maxPollInterval: maxPollInterval, timeout: timeout) {
+            last = s
+        }
+        guard let last else { throw LLMError(.timeout, "job \(id) reported nothing", provider: provider) }
+        return last
+    }
+
+    /// Every status until the job ends (the last one is terminal and succeeded; failures throw).
+    public func updates(
+        pollInterval: Duration = .milliseconds(500), maxPollInterval: Duration = .seconds(5),
+        timeout: Duration = .seconds(600)
+    ) -> JobUpdates {
+        JobUpdates(job: self, pollInterval: pollInterval, maxPollInterval: maxPollInterval, timeout: timeout)
+    }
+}
+
+/// The statuses of a job as it runs; ends after a succeeded status, throws on failure.
+public struct JobUpdates: AsyncSequence, Sendable {
+    public typealias Element = JobStatus
+    public typealias Failure = LLMError
+
+    let job: Job
+    let pollInterval: Duration
+    let maxPollInterval: Duration
+    let timeout: Duration
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(
+            job: job, interval: pollInterval, maxInterval: maxPollInterval, deadline: ContinuousClock.now + timeout)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let job: Job
+        var interval: Duration
+        let maxInterval: Duration
+        let deadline: ContinuousClock.Instant
+        var first = true
+        var done = false
+
+        public mutating func next() async throws(LLMError) -> JobStatus? {
+            guard !done else { return nil }
+            if !first {
+                guard ContinuousClock.now + interval < deadline else {
+                    done = true
+                    throw LLMError(
+                        .timeout,
+                        "job \(job.id) is still running after the wait timeout; resume with LLMKit.job(id: \"\(job.id)\")",
+                        provider: job.provider, timeoutPhase: .total)
+                }
+                do { try await Task.sleep(for: interval) } catch {
+                    done = true
+                    throw LLMError(.cancelled, "waiting for job \(job.id) was cancelled", provider: job.provider)
+                }
+                interval = Swift.min(interval * 1.5, maxInterval)
+            }
+            first = false
+            let s = try await job.status()
+            switch s.state {
+            case .succeeded:
+                done = true
+            case .failed:
+                done = true
+                let reason = s.error ?? "no reason given"
+                let moderated = reason.lowercased().contains("nsfw") || reason.lowercased().contains("safety")
+                throw LLMError(
+                    moderated ? .contentFiltered : .server, "job \(job.id) failed: \(reason)", provider: job.provider)
+            case .canceled:
+                done = true
+                throw LLMError(.cancelled, "job \(job.id) was canceled", provider: job.provider)
+            case .queued, .running:
+                break
+            }
+            return s
+        }
+    }
+}
+
+extension LLMKit {
+    /// Submits a generation that runs as a job (Replicate predictions today).
+    public func submit(_ request: GenerationRequest) async throws(LLMError) -> Job {
+        let id = try ModelID(parsing: request.model)
+        let endpoint = try endpoint(id.provider)
+        guard endpoint.info.wire == .replicate else {
+            throw LLMError(
+                .unsupported, "\(endpoint.info.displayName) has no job API in LLMKit yet; use replicate/OWNER/NAME",
+                provider: id.provider)
+        }
+        // owner/name -> the model's predictions route; owner/name:version or a bare version -> /v1/predictions.
+        let path: String
+        var body: [(key: String, value: JSONValue)] = []
+        if let colon = id.model.firstIndex(of: ":") {
+            path = "/v1/predictions"
+            body.append(("version", .string(String(id.model[id.model.index(after: colon)...]))))
+        } else if !id.model.contains("/") {
+            path = "/v1/predictions"
+            body.append(("version", .string(id.model)))
+        } else {
+            let parts = id.model.split(separator: "/", maxSplits: 1).map { String($0).addingPercentEncodingForPath }
+            path = "/v1/models/\(parts[0])/\(parts[1])/predictions"
+        }
+        body.append(("input", request.input))
+        var call = try jobCall(id.provider, path: path, method: .POST)
+        call.body = JSONWriter.bytes(.object(body))
+        let status = try await retry.run { () async throws(LLMError) -> JobStatus in
+            try ReplicateJobs.status(try await send(call), provider: id.provider)
+        }
+        return try job(id: status.id)
+    }
+
+    /// A job submitted earlier, from its `id` (`provider:native-id`).
+    public func job(id: String) throws(LLMError) -> Job {
+        guard let colon = id.firstIndex(of: ":"), colon != id.startIndex, id.index(after: colon) != id.endIndex else {
+            throw LLMError(.invalidRequest, "a job id looks like provider:id (e.g. replicate:abc123); got '\(id)'")
+        }
+        let provider = String(id[..<colon])
+        _ = try endpoint(provider)
+        return Job(id: id, kit: self, provider: provider, nativeID: String(id[id.index(after: colon)...]))
+    }
+
+    func jobCall(_ provider: String, path: String, method: HTTPMethod) throws(LLMError) -> PreparedCall {
+        let endpoint = try endpoint(provider)
+        let wire = WireRequest(path: path, body: [:])
+        var call = PreparedCall(
+            endpoint: endpoint, dialect: OpenAIChatDialect(quirks: CompatibleQuirks()),
+            context: CallContext(
+                provider: provider, family: provider, model: "", warnings: [],
+                keyVariable: endpoint.info.keyVariables.first),
+            url: endpoint.baseURL + path, headers: Self.headers(endpoint, wire: wire, accept: "application/json"),
+            body: method == .GET ? [] : Array("{}".utf8), model: nil, registry: registry)
+        call.method = method
+        return call
+    }
+}
+
+/// Replicate prediction objects to `JobStatus`.
+package enum ReplicateJobs {
+    static func status(_ t: JSONTape, provider: String) throws(LLMError) -> JobStatus {
+        let root = t.root
+        guard let id = t.member(root, "id").flatMap(t.string), let s = t.member(root, "status").flatMap(t.string)
+        else {
+            throw LLMError(
+                .decoding, "\(provider) answered without a prediction id and status: \(t.rawText(root).prefix(200))",
+                provider: provider)
+        }
+        let state: JobState
+        switch s {
+        case "starting": state = .queued
+        case "processing": state = .running
+        case "succeeded": state = .succeeded
+        case "failed": state = .failed
+        case "canceled", "aborted": state = .canceled
+        default: state = .running
+        }
+        var outputs: [MediaOutput] = []
+        if let o = t.member(root, "output") {
+            if let one = t.string(o) {
+                outputs.append(output(one))
+            } else {
+                t.forEachElement(o) { e in if let u = t.string(e) { outputs.append(output(u)) } }
+            }
+        }
+        let error = t.member(root, "error").flatMap { t.string($0) ?? (t.isNull($0) ? nil : t.rawText($0)) }
+        var progress: Double? = state == .succeeded ? 1 : nil
+        if progress == nil, let logs = t.member(root, "logs").flatMap(t.string) { progress = Self.progress(logs) }
+        return JobStatus(id: "\(provider):\(id)", state: state, progress: progress, outputs: outputs, error: error)
+    }
+
+    /// A URL, or a `data:` URI decoded to bytes.
+    package static func output(_ s: String) -> MediaOutput {
+        guard s.hasPrefix("data:"), let comma = s.firstIndex(of: ","), s[..<comma].hasSuffix(";base64") else {
+            return MediaOutput(url: s)
+        }
+        let mime = String(s[s.index(s.startIndex, offsetBy: 5)..<comma].dropLast(7))
+        guard let bytes = Base64.decode(String(s[s.index(after: comma)...])) else { return MediaOutput(url: s) }
+        return MediaOutput(data: bytes, mimeType: mime)
+    }
+
+    /// The last tqdm percentage in a model's logs (` 42%|████`), as 0...1.
+    static func progress(_ logs: String) -> Double? {
+        var best: Double?
+        for line in logs.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            guard let bar = line.firstIndex(of: "%"), line[line.index(after: bar)...].hasPrefix("|") else { continue }
+            let digits = line[..<bar].reversed().prefix { $0.isNumber }
+            if let n = Double(String(digits.reversed())), n <= 100 { best = n / 100 }
+        }
+        return best
+    }
+}
