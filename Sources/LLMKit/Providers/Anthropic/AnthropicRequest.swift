@@ -18,15 +18,6 @@ package struct AnthropicDialect: ChatDialect {
         return (false, false)
     }
 
-    static func budget(for effort: ReasoningEffort) -> Int {
-        switch effort {
-        case .minimal: 1024
-        case .low: 2048
-        case .medium: 8192
-        case .high: 24576
-        }
-    }
-
     package func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
         var warnings: [Warning] = []
         var body: [(key: String, value: JSONValue)] = [("model", .string(context.model))]
@@ -47,7 +38,7 @@ package struct AnthropicDialect: ChatDialect {
                             code: "reasoning_approximated", message: "Anthropic has no 'minimal' effort: sent 'low'"))
                 }
             } else {
-                budget = Self.budget(for: e)
+                budget = e.thinkingBudget
                 warnings.append(
                     Warning(
                         code: "reasoning_approximated",

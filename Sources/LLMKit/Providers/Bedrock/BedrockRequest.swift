@@ -127,7 +127,7 @@ package struct BedrockDialect: ChatDialect {
             return ["reasoning_effort": "medium"]
         case .effort(let e):
             if isClaude {
-                let budget = e == .high ? 16_000 : e == .medium ? 8_000 : 2_048
+                let budget = e.thinkingBudget
                 warnings.append(
                     Warning(
                         code: "reasoning_approximated",

@@ -11,15 +11,6 @@ package struct CohereDialect: ChatDialect {
     /// Marks the reasoning part that holds a `tool_plan`.
     static let toolPlanID = "tool_plan"
 
-    static func budget(for effort: ReasoningEffort) -> Int {
-        switch effort {
-        case .minimal: 1024
-        case .low: 2048
-        case .medium: 8192
-        case .high: 24576
-        }
-    }
-
     package func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
         var warnings: [Warning] = []
         var body: [(key: String, value: JSONValue)] = [("model", .string(context.model))]
@@ -43,7 +34,7 @@ package struct CohereDialect: ChatDialect {
         case .off?: body.append(("thinking", ["type": "disabled"]))
         case .budget(let n)?: body.append(("thinking", ["type": "enabled", "token_budget": .int(n)]))
         case .effort(let e)?:
-            let n = Self.budget(for: e)
+            let n = e.thinkingBudget
             body.append(("thinking", ["type": "enabled", "token_budget": .int(n)]))
             warnings.append(
                 Warning(

@@ -89,3 +89,16 @@ extension StreamTranslator {
         }
     }
 }
+
+extension ReasoningEffort {
+    /// The thinking budget an effort stands for where a provider takes only budgets
+    /// (Anthropic before adaptive thinking, Claude on Bedrock, Cohere): one table for all.
+    package var thinkingBudget: Int {
+        switch self {
+        case .minimal: 1024
+        case .low: 2048
+        case .medium: 8192
+        case .high: 24576
+        }
+    }
+}
