@@ -79,6 +79,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .vertexAnthropic: "vertex-anthropic"
         case .vertexEndpoint: "vertex-endpoint"
         case .replicate: "replicate"
+        case .deepgram: "deepgram"
         }
     }
 }

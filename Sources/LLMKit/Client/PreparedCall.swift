@@ -22,6 +22,7 @@ package struct Endpoint: Sendable {
         case header(String)
         case vertex(VertexCredentials)
         case sigV4(SigV4)
+        case token
     }
 
     /// The variable a user sets to fix an authentication failure.
@@ -143,6 +144,7 @@ extension LLMKit {
         case .bearer: auth = .bearer
         case .header(let name): auth = .header(name)
         case .optionalBearer: auth = key == nil ? .none : .bearer
+        case .token: auth = .token
         }
         if info.wire == .azure, s?.apiKey == nil, env("AZURE_OPENAI_API_KEY") == nil, key != nil {
             auth = .bearer  // AZURE_OPENAI_AD_TOKEN: an Entra ID token
@@ -209,7 +211,7 @@ extension LLMKit {
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
         case .bedrock: return (BedrockDialect(), "bedrock")
-        case .replicate: return (OpenAIChatDialect(quirks: CompatibleQuirks()), "replicate")  // no chat: refused earlier
+        case .replicate, .deepgram: return (OpenAIChatDialect(quirks: CompatibleQuirks()), "replicate")  // no chat: refused earlier
         case .vertexEndpoint:
             guard case .vertex(let c) = endpoint.auth else {
                 return (OpenAIChatDialect(quirks: .init()), "vertex-endpoint")
@@ -284,6 +286,7 @@ extension LLMKit {
         switch endpoint.auth {
         case .none, .vertex, .sigV4: break
         case .bearer: headers.add(name: "authorization", value: "Bearer \(endpoint.apiKey ?? "")")
+        case .token: headers.add(name: "authorization", value: "Token \(endpoint.apiKey ?? "")")
         case .header(let name): headers.add(name: name, value: endpoint.apiKey ?? "")
         }
         for (k, v) in wire.headers { headers.replaceOrAdd(name: k, value: v) }

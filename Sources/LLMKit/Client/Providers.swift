@@ -55,6 +55,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case vertexEndpoint
         /// Replicate predictions (jobs: create, poll, cancel).
         case replicate
+        /// Deepgram speech to text.
+        case deepgram
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
         case bedrock
     }
@@ -67,6 +69,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case header(String)
         /// Bearer when a key is set, nothing otherwise (local servers).
         case optionalBearer
+        /// `Authorization: Token KEY` (Deepgram).
+        case token
     }
 
     public init(
@@ -152,6 +156,11 @@ public struct ProviderInfo: Sendable, Hashable {
             baseURLVariable: "REPLICATE_BASE_URL", requiresKey: true,
             setupHint: "create a token at https://replicate.com/account/api-tokens", wire: .replicate,
             docs: "https://replicate.com/docs/reference/http", offersChat: false),
+        ProviderInfo(
+            id: "deepgram", displayName: "Deepgram (speech to text)", defaultBaseURL: "https://api.deepgram.com",
+            keyVariables: ["DEEPGRAM_API_KEY"], baseURLVariable: "DEEPGRAM_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://console.deepgram.com", wire: .deepgram, auth: .token,
+            docs: "https://developers.deepgram.com/reference/speech-to-text-api/listen", offersChat: false),
         ProviderInfo(
             id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
             keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",

@@ -59,7 +59,7 @@ extension LLMKit {
         switch info.wire {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate: false
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram: false
         }
     }
 
@@ -112,7 +112,7 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate:
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram:
             break
         }
         throw LLMError(

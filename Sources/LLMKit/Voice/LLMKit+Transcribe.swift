@@ -1,0 +1,89 @@
+import LLMKitCore
+
+extension LLMKit {
+    /// Transcribes a recording: Deepgram pre-recorded `POST /v1/listen` today (options as query
+    /// parameters; the body is the audio, or `{"url"}`). Other providers throw `unsupported`.
+    public func transcribe(_ request: TranscriptionRequest) async throws(LLMError) -> Transcript {
+        let id = try ModelID(parsing: request.model)
+        let endpoint = try endpoint(id.provider)
+        guard endpoint.info.wire == .deepgram else {
+            throw LLMError(
+                .unsupported,
+                "\(endpoint.info.displayName) has no transcription API in LLMKit yet; use deepgram/nova-3",
+                provider: id.provider)
+        }
+        var query = ["model=\(id.model.addingPercentEncodingForPath)"]
+        if request.smartFormat { query.append("smart_format=true") }
+        if request.diarize { query.append("diarize=true") }
+        if request.paragraphs { query.append("paragraphs=true") }
+        if let l = request.language { query.append("language=\(l.addingPercentEncodingForPath)") }
+        for k in request.keyterms { query.append("keyterm=\(k.addingPercentEncodingForPath)") }
+        let path = "/v1/listen?" + query.joined(separator: "&")
+        var headers = Self.headers(endpoint, wire: WireRequest(path: path, body: .null), accept: "application/json")
+        let body: [UInt8]
+        switch request.audio {
+        case .data(let bytes, let mime, _):
+            headers.replaceOrAdd(name: "content-type", value: mime)
+            body = bytes
+        case .url(let url, _):
+            body = JSONWriter.bytes(["url": .string(url)])
+        }
+        let call = PreparedCall(
+            endpoint: endpoint, dialect: OpenAIChatDialect(quirks: CompatibleQuirks()),
+            context: CallContext(
+                provider: id.provider, family: id.provider, model: id.model, warnings: [],
+                keyVariable: endpoint.info.keyVariables.first),
+            url: endpoint.baseURL + path, headers: headers, body: body, model: nil, registry: registry)
+        return try await retry.run { () async throws(LLMError) -> Transcript in
+            try DeepgramTranscripts.read(try await send(call), provider: id.provider, model: id.model)
+        }
+    }
+}
+
+/// Deepgram `/v1/listen` results to `Transcript` (first channel, first alternative).
+package enum DeepgramTranscripts {
+    package static func read(_ t: JSONTape, provider: String, model: String) throws(LLMError) -> Transcript {
+        guard let results = t.member(t.root, "results"), let channels = t.member(results, "channels"),
+            let channel = t.firstElement(channels), let alternatives = t.member(channel, "alternatives"),
+            let alt = t.firstElement(alternatives)
+        else {
+            throw LLMError(
+                .decoding, "\(provider) answered without results.channels[0].alternatives[0]", provider: provider)
+        }
+        var words: [Transcript.Word] = []
+        if let list = t.member(alt, "words") {
+            t.forEachElement(list) { w in
+                words.append(
+                    Transcript.Word(
+                        word: t.member(w, "word").flatMap(t.string) ?? "",
+                        punctuated: t.member(w, "punctuated_word").flatMap(t.string),
+                        start: t.member(w, "start").flatMap(t.double) ?? 0,
+                        end: t.member(w, "end").flatMap(t.double) ?? 0,
+                        confidence: t.member(w, "confidence").flatMap(t.double),
+                        speaker: t.member(w, "speaker").flatMap(t.int)))
+            }
+        }
+        var paragraphs: [Transcript.Paragraph] = []
+        if let p = t.member(alt, "paragraphs"), let list = t.member(p, "paragraphs") {
+            t.forEachElement(list) { para in
+                var sentences: [String] = []
+                if let s = t.member(para, "sentences") {
+                    t.forEachElement(s) { x in
+                        if let text = t.member(x, "text").flatMap(t.string) { sentences.append(text) }
+                    }
+                }
+                paragraphs.append(
+                    Transcript.Paragraph(
+                        text: sentences.joined(separator: " "), start: t.member(para, "start").flatMap(t.double) ?? 0,
+                        end: t.member(para, "end").flatMap(t.double) ?? 0,
+                        speaker: t.member(para, "speaker").flatMap(t.int)))
+            }
+        }
+        let metadata = t.member(t.root, "metadata")
+        return Transcript(
+            provider: provider, model: model, text: t.member(alt, "transcript").flatMap(t.string) ?? "",
+            confidence: t.member(alt, "confidence").flatMap(t.double),
+            duration: metadata.flatMap { t.member($0, "duration") }.flatMap(t.double), words: words,
+            paragraphs: paragraphs, requestID: metadata.flatMap { t.member($0, "request_id") }.flatMap(t.string))
+    }
+}

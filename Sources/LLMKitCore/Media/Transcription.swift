@@ -1,0 +1,94 @@
+/// Speech to text for one recording.
+public struct TranscriptionRequest: Sendable, Hashable {
+    /// `provider/model`, e.g. `deepgram/nova-3`.
+    public var model: String
+    /// The audio as bytes with its MIME type (`audio/wav`, `audio/mpeg`, ...), or a URL the provider fetches.
+    public var audio: MediaSource
+    /// BCP-47 language, when known.
+    public var language: String?
+    /// Label speakers.
+    public var diarize: Bool
+    /// Punctuation, capitals and number formatting.
+    public var smartFormat: Bool
+    /// Group words into paragraphs.
+    public var paragraphs: Bool
+    /// Words or phrases to favour (Deepgram `keyterm`).
+    public var keyterms: [String]
+
+    public init(
+        model: String, audio: MediaSource, language: String? = nil, diarize: Bool = false, smartFormat: Bool = true,
+        paragraphs: Bool = false, keyterms: [String] = []
+    ) {
+        self.model = model
+        self.audio = audio
+        self.language = language
+        self.diarize = diarize
+        self.smartFormat = smartFormat
+        self.paragraphs = paragraphs
+        self.keyterms = keyterms
+    }
+}
+
+/// A transcript with timings.
+public struct Transcript: Sendable, Hashable, Codable {
+    public struct Word: Sendable, Hashable, Codable {
+        public var word: String
+        /// With punctuation and capitals, when smart formatting was on.
+        public var punctuated: String?
+        /// Seconds from the start of the audio.
+        public var start: Double
+        public var end: Double
+        public var confidence: Double?
+        public var speaker: Int?
+
+        public init(
+            word: String, punctuated: String? = nil, start: Double, end: Double, confidence: Double? = nil,
+            speaker: Int? = nil
+        ) {
+            self.word = word
+            self.punctuated = punctuated
+            self.start = start
+            self.end = end
+            self.confidence = confidence
+            self.speaker = speaker
+        }
+    }
+
+    public struct Paragraph: Sendable, Hashable, Codable {
+        public var text: String
+        public var start: Double
+        public var end: Double
+        public var speaker: Int?
+
+        public init(text: String, start: Double, end: Double, speaker: Int? = nil) {
+            self.text = text
+            self.start = start
+            self.end = end
+            self.speaker = speaker
+        }
+    }
+
+    public var provider: String
+    public var model: String
+    public var text: String
+    public var confidence: Double?
+    /// Seconds of audio.
+    public var duration: Double?
+    public var words: [Word]
+    public var paragraphs: [Paragraph]
+    public var requestID: String?
+
+    public init(
+        provider: String, model: String, text: String, confidence: Double? = nil, duration: Double? = nil,
+        words: [Word] = [], paragraphs: [Paragraph] = [], requestID: String? = nil
+    ) {
+        self.provider = provider
+        self.model = model
+        self.text = text
+        self.confidence = confidence
+        self.duration = duration
+        self.words = words
+        self.paragraphs = paragraphs
+        self.requestID = requestID
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import LLMKit
+import LLMKitCore
+import LLMKitTesting
+import Testing
+
+/// Deepgram pre-recorded transcription replayed from deepgram-python-sdk's and vercel/ai's recorded
+/// responses (Fixtures/voice/deepgram/SOURCE.md).
+@Suite("Transcription (Deepgram)")
+struct TranscriptionTests {
+    static func replay(_ name: String, _ request: TranscriptionRequest) async throws -> (Transcript, CapturedRequest) {
+        try await LoopbackServer.with([
+            CannedResponse(
+                headers: [("content-type", "application/json")], body: Fixture.bytes("voice/deepgram/\(name).json"))
+        ]) { server in
+            let llm = LLMKit(
+                providers: ["deepgram": ProviderSettings(apiKey: "dg-key", baseURL: server.baseURL)], environment: [:],
+                retry: .none)
+            return (try await llm.transcribe(request), try #require(server.requests.first))
+        }
+    }
+
+    /// The fields LLMKit reads, straight from the fixture.
+    static func alternative(_ name: String) -> JSONValue? {
+        Fixture.json("voice/deepgram/\(name).json")["results"]?["channels"]?.arrayValue?.first?["alternatives"]?
+            .arrayValue?.first
+    }
+
+    @Test("smart format: words with timings and punctuation, paragraphs, duration, request id; audio sent as the body")
+    func smartFormat() async throws {
+        let audio = Array("RIFF....WAVEfmt ".utf8)  // bytes only travel; Deepgram's answer is the recording
+        let (r, req) = try await Self.replay(
+            "prerecorded-nova-3-smart-format",
+            TranscriptionRequest(
+                model: "deepgram/nova-3", audio: .data(audio, mimeType: "audio/wav"), paragraphs: true,
+                keyterms: ["LLMKit"]))
+        #expect(req.uri == "/v1/listen?model=nova-3&smart_format=true&paragraphs=true&keyterm=LLMKit")
+        #expect(req.header("authorization") == "Token dg-key")
+        #expect(req.header("content-type") == "audio/wav")
+        #expect(req.body == audio)
+        let alt = try #require(Self.alternative("prerecorded-nova-3-smart-format"))
+        #expect(r.text == alt["transcript"]?.stringValue)
+        #expect(r.confidence == alt["confidence"]?.doubleValue)
+        let words = alt["words"]?.arrayValue ?? []
+        #expect(r.words.count == words.count)
+        #expect(r.words.count > 10)
+        for (got, want) in zip(r.words, words) {
+            #expect(got.word == want["word"]?.stringValue)
+            #expect(got.punctuated == want["punctuated_word"]?.stringValue)
+            #expect(got.start == want["start"]?.doubleValue)
+            #expect(got.end == want["end"]?.doubleValue)
+            #expect(got.confidence == want["confidence"]?.doubleValue)
+        }
+        let paragraphs = alt["paragraphs"]?["paragraphs"]?.arrayValue ?? []
+        #expect(r.paragraphs.count == paragraphs.count)
+        #expect(!r.paragraphs.isEmpty)
+        #expect(
+            r.paragraphs.first?.text
+                == paragraphs.first?["sentences"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined(
+                    separator: " "))
+        let metadata = Fixture.json("voice/deepgram/prerecorded-nova-3-smart-format.json")["metadata"]
+        #expect(r.duration == metadata?["duration"]?.doubleValue)
+        #expect(r.requestID == metadata?["request_id"]?.stringValue)
+    }
+
+    @Test("diarization: every word carries its speaker; a URL is sent as JSON")
+    func diarize() async throws {
+        let (r, req) = try await Self.replay(
+            "prerecorded-nova-3-diarize",
+            TranscriptionRequest(
+                model: "deepgram/nova-3", audio: .url("https://dpgr.am/spacewalk.wav"), diarize: true,
+                smartFormat: false))
+        #expect(req.uri == "/v1/listen?model=nova-3&diarize=true")
+        #expect(req.json == ["url": "https://dpgr.am/spacewalk.wav"])
+        let words = try #require(Self.alternative("prerecorded-nova-3-diarize")?["words"]?.arrayValue)
+        #expect(r.words.map(\.speaker) == words.map { $0["speaker"]?.intValue })
+        #expect(r.words.allSatisfy { $0.speaker != nil })
+    }
+
+    @Test("errors: a body without results, and providers without transcription")
+    func errors() async throws {
+        let e = await llmError {
+            _ = try await Self.replay(
+                "live-results-final", TranscriptionRequest(model: "deepgram/nova-3", audio: .url("https://x")))
+        }
+        #expect(e?.kind == .decoding)
+        let none = await llmError {
+            _ = try await LLMKit(environment: ["ANTHROPIC_API_KEY": "k"]).transcribe(
+                TranscriptionRequest(model: "anthropic/claude-sonnet-4-5", audio: .url("https://x")))
+        }
+        #expect(none?.kind == .unsupported)
+    }
+}
