@@ -90,4 +90,74 @@ struct TranscriptionTests {
         }
         #expect(none?.kind == .unsupported)
     }
+
+    static func openAI(_ name: String, _ request: TranscriptionRequest) async throws -> (Transcript, CapturedRequest) {
+        try await LoopbackServer.with([
+            CannedResponse(
+                headers: [("content-type", "application/json")], body: Fixture.bytes("voice/openai-audio/\(name).json"))
+        ]) { server in
+            let llm = LLMKit(
+                providers: ["openai": ProviderSettings(apiKey: "k", baseURL: server.baseURL + "/v1")], environment: [:],
+                retry: .none)
+            return (try await llm.transcribe(request), try #require(server.requests.first))
+        }
+    }
+
+    @Test("OpenAI whisper-1: multipart with verbose_json and word + segment timings; words read back")
+    func whisper() async throws {
+        let audio = Array("ID3\u{4}".utf8)
+        let (r, req) = try await Self.openAI(
+            "transcription-whisper-1-verbose-words",
+            TranscriptionRequest(model: "openai/whisper-1", audio: .data(audio, mimeType: "audio/mpeg"), language: "en")
+        )
+        #expect(req.uri == "/v1/audio/transcriptions")
+        let type = try #require(req.header("content-type"))
+        let boundary = String(type.dropFirst("multipart/form-data; boundary=".count))
+        let parts = ImageTests.parts(req.body, boundary: boundary)
+        #expect(
+            parts.map(\.name)
+                == [
+                    "file", "model", "response_format", "timestamp_granularities[]", "timestamp_granularities[]",
+                    "language",
+                ])
+        #expect(parts[0].content == audio)
+        #expect(parts[0].headers.contains("filename=\"audio.mp3\""))
+        #expect(
+            parts.map { String(decoding: $0.content, as: UTF8.self) }.dropFirst() == [
+                "whisper-1", "verbose_json", "word", "segment", "en",
+            ])
+        let fixture = Fixture.json("voice/openai-audio/transcription-whisper-1-verbose-words.json")
+        #expect(r.text == fixture["text"]?.stringValue)
+        #expect(r.language == "english")
+        #expect(r.duration == fixture["duration"]?.doubleValue)
+        let words = fixture["words"]?.arrayValue ?? []
+        #expect(r.words.count == words.count)
+        #expect(
+            zip(r.words, words).allSatisfy {
+                $0.word == $1["word"]?.stringValue && $0.start == $1["start"]?.doubleValue
+                    && $0.end == $1["end"]?.doubleValue
+            })
+    }
+
+    @Test("OpenAI gpt-4o-transcribe: json, text only; segments as paragraphs for verbose whisper; diarize is a warning")
+    func gpt4o() async throws {
+        let (r, req) = try await Self.openAI(
+            "transcription-gpt-4o-transcribe-json",
+            TranscriptionRequest(
+                model: "openai/gpt-4o-transcribe", audio: .data([1, 2, 3], mimeType: "audio/wav"), diarize: true))
+        let boundary = String((req.header("content-type") ?? "").dropFirst("multipart/form-data; boundary=".count))
+        #expect(ImageTests.parts(req.body, boundary: boundary).map(\.name) == ["file", "model", "response_format"])
+        #expect(
+            r.text == Fixture.json("voice/openai-audio/transcription-gpt-4o-transcribe-json.json")["text"]?.stringValue)
+        #expect(r.words.isEmpty)
+        #expect(r.warnings.map(\.code) == ["parameter_dropped"])
+        let (s, _) = try await Self.openAI(
+            "transcription-whisper-1-verbose-segments",
+            TranscriptionRequest(model: "openai/whisper-1", audio: .data([1], mimeType: "audio/wav")))
+        let segments =
+            Fixture.json("voice/openai-audio/transcription-whisper-1-verbose-segments.json")["segments"]?.arrayValue
+            ?? []
+        #expect(s.paragraphs.count == segments.count)
+        #expect(s.paragraphs.first?.start == segments.first?["start"]?.doubleValue)
+    }
 }

@@ -77,11 +77,18 @@ public struct Transcript: Sendable, Hashable, Codable {
     public var words: [Word]
     public var paragraphs: [Paragraph]
     public var requestID: String?
+    /// The language the provider detected or was told.
+    public var language: String?
+    /// Options the provider could not honour.
+    public var warnings: [Warning]
 
     public init(
         provider: String, model: String, text: String, confidence: Double? = nil, duration: Double? = nil,
-        words: [Word] = [], paragraphs: [Paragraph] = [], requestID: String? = nil
+        words: [Word] = [], paragraphs: [Paragraph] = [], requestID: String? = nil, language: String? = nil,
+        warnings: [Warning] = []
     ) {
+        self.language = language
+        self.warnings = warnings
         self.provider = provider
         self.model = model
         self.text = text
