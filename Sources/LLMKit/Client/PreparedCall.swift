@@ -275,6 +275,26 @@ extension LLMKit {
 }
 
 extension LLMKit {
+    /// A call that is not a chat (embeddings, rerank, images, jobs, transcription): the endpoint's
+    /// auth and headers, `body` as given with `contentType`, errors mapped by `errors` (the shared mapping
+    /// unless the provider's dialect knows more).
+    func plainCall(
+        _ endpoint: Endpoint, model: String, path: String, method: HTTPMethod = .POST, body: [UInt8],
+        contentType: String = "application/json",
+        errors: any ChatDialect = OpenAIChatDialect(quirks: CompatibleQuirks())
+    ) -> PreparedCall {
+        var headers = Self.headers(endpoint, wire: WireRequest(path: path, body: .null), accept: "application/json")
+        headers.replaceOrAdd(name: "content-type", value: contentType)
+        var call = PreparedCall(
+            endpoint: endpoint, dialect: errors,
+            context: CallContext(
+                provider: endpoint.info.id, family: endpoint.info.id, model: model, warnings: [],
+                keyVariable: endpoint.info.keyVariables.first),
+            url: endpoint.baseURL + path, headers: headers, body: body, model: nil, registry: registry)
+        call.method = method
+        return call
+    }
+
     /// The headers of a JSON request to `endpoint`: content type, accept, user agent, the key, then
     /// the dialect's and the user's own headers.
     static func headers(_ endpoint: Endpoint, wire: WireRequest, accept: String) -> HTTPHeaders {

@@ -16,9 +16,6 @@ extension LLMKit {
         }
         let endpoint = try endpoint(id.provider)
         let dialect = try embeddingDialect(endpoint, model: id.model)
-        let context = CallContext(
-            provider: id.provider, family: id.provider, model: id.model, warnings: [],
-            keyVariable: endpoint.info.keyVariables.first)
         var vectors: [[Float]] = []
         vectors.reserveCapacity(request.inputs.count)
         var tokens: Int?
@@ -29,11 +26,9 @@ extension LLMKit {
             var batchWarnings: [Warning] = []
             let wire = try dialect.makeRequest(batch, request, model: id.model, warnings: &batchWarnings)
             for w in batchWarnings where !warnings.contains(w) { warnings.append(w) }
-            let call = PreparedCall(
-                endpoint: endpoint, dialect: OpenAIChatDialect(quirks: CompatibleQuirks()), context: context,
-                url: endpoint.baseURL + wire.path,
-                headers: Self.headers(endpoint, wire: wire, accept: "application/json"),
-                body: JSONWriter.bytes(wire.body), model: nil, registry: registry)
+            let call = plainCall(
+                endpoint, model: id.model, path: wire.path, body: JSONWriter.bytes(wire.body),
+                errors: endpoint.info.wire == .cohere ? CohereDialect() : OpenAIChatDialect(quirks: CompatibleQuirks()))
             let (v, n) = try await retry.run { () async throws(LLMError) -> ([[Float]], Int?) in
                 let tape = try await self.send(call)
                 return try dialect.parse(tape, count: batch.count, provider: id.provider)

@@ -19,14 +19,9 @@ extension LLMKit {
             ("documents", .array(request.documents.map(JSONValue.string))),
         ]
         if let n = request.topN { body.append(("top_n", .int(n))) }
-        let wire = WireRequest(path: "/v2/rerank", body: .object(body))
-        let call = PreparedCall(
-            endpoint: endpoint, dialect: CohereDialect(),
-            context: CallContext(
-                provider: id.provider, family: "cohere", model: id.model, warnings: [],
-                keyVariable: endpoint.info.keyVariables.first),
-            url: endpoint.baseURL + wire.path, headers: Self.headers(endpoint, wire: wire, accept: "application/json"),
-            body: JSONWriter.bytes(wire.body), model: nil, registry: registry)
+        let call = plainCall(
+            endpoint, model: id.model, path: "/v2/rerank", body: JSONWriter.bytes(.object(body)),
+            errors: CohereDialect())
         let count = request.documents.count
         return try await retry.run { () async throws(LLMError) -> RerankResponse in
             let t = try await self.send(call)

@@ -54,14 +54,7 @@ extension LLMKit {
             body = form.bytes()
             contentType = form.contentType
         }
-        var headers = Self.headers(endpoint, wire: WireRequest(path: path, body: .null), accept: "application/json")
-        headers.replaceOrAdd(name: "content-type", value: contentType)
-        let call = PreparedCall(
-            endpoint: endpoint, dialect: OpenAIChatDialect(quirks: .openAI),
-            context: CallContext(
-                provider: id.provider, family: id.provider, model: id.model, warnings: [],
-                keyVariable: endpoint.info.keyVariables.first),
-            url: endpoint.baseURL + path, headers: headers, body: body, model: nil, registry: registry)
+        let call = plainCall(endpoint, model: id.model, path: path, body: body, contentType: contentType)
         let format = request.outputFormat ?? "png"
         return try await retry.run { () async throws(LLMError) -> ImageResponse in
             try Self.images(try await send(call), provider: id.provider, model: id.model, format: format)

@@ -164,17 +164,9 @@ extension LLMKit {
     }
 
     func jobCall(_ provider: String, path: String, method: HTTPMethod) throws(LLMError) -> PreparedCall {
-        let endpoint = try endpoint(provider)
-        let wire = WireRequest(path: path, body: [:])
-        var call = PreparedCall(
-            endpoint: endpoint, dialect: OpenAIChatDialect(quirks: CompatibleQuirks()),
-            context: CallContext(
-                provider: provider, family: provider, model: "", warnings: [],
-                keyVariable: endpoint.info.keyVariables.first),
-            url: endpoint.baseURL + path, headers: Self.headers(endpoint, wire: wire, accept: "application/json"),
-            body: method == .GET ? [] : Array("{}".utf8), model: nil, registry: registry)
-        call.method = method
-        return call
+        plainCall(
+            try endpoint(provider), model: "", path: path, method: method,
+            body: method == .GET ? [] : Array("{}".utf8))
     }
 }
 

@@ -21,21 +21,13 @@ extension LLMKit {
         if let l = request.language { query.append("language=\(l.addingPercentEncodingForPath)") }
         for k in request.keyterms { query.append("keyterm=\(k.addingPercentEncodingForPath)") }
         let path = "/v1/listen?" + query.joined(separator: "&")
-        var headers = Self.headers(endpoint, wire: WireRequest(path: path, body: .null), accept: "application/json")
-        let body: [UInt8]
+        let call: PreparedCall
         switch request.audio {
         case .data(let bytes, let mime, _):
-            headers.replaceOrAdd(name: "content-type", value: mime)
-            body = bytes
+            call = plainCall(endpoint, model: id.model, path: path, body: bytes, contentType: mime)
         case .url(let url, _):
-            body = JSONWriter.bytes(["url": .string(url)])
+            call = plainCall(endpoint, model: id.model, path: path, body: JSONWriter.bytes(["url": .string(url)]))
         }
-        let call = PreparedCall(
-            endpoint: endpoint, dialect: OpenAIChatDialect(quirks: CompatibleQuirks()),
-            context: CallContext(
-                provider: id.provider, family: id.provider, model: id.model, warnings: [],
-                keyVariable: endpoint.info.keyVariables.first),
-            url: endpoint.baseURL + path, headers: headers, body: body, model: nil, registry: registry)
         return try await retry.run { () async throws(LLMError) -> Transcript in
             try DeepgramTranscripts.read(try await send(call), provider: id.provider, model: id.model)
         }
@@ -76,14 +68,7 @@ extension LLMKit {
         }
         if let l = request.language { form.field("language", l) }
         let path = "/audio/transcriptions"
-        var headers = Self.headers(endpoint, wire: WireRequest(path: path, body: .null), accept: "application/json")
-        headers.replaceOrAdd(name: "content-type", value: form.contentType)
-        let call = PreparedCall(
-            endpoint: endpoint, dialect: OpenAIChatDialect(quirks: .openAI),
-            context: CallContext(
-                provider: id.provider, family: "openai", model: id.model, warnings: [],
-                keyVariable: endpoint.info.keyVariables.first),
-            url: endpoint.baseURL + path, headers: headers, body: form.bytes(), model: nil, registry: registry)
+        let call = plainCall(endpoint, model: id.model, path: path, body: form.bytes(), contentType: form.contentType)
         let found = warnings
         return try await retry.run { () async throws(LLMError) -> Transcript in
             let t = try await send(call)
