@@ -295,6 +295,13 @@ extension LLMKit {
         return call
     }
 
+    /// The error for a capability `endpoint`'s provider does not offer in LLMKit, naming what to use instead.
+    func unsupported(_ endpoint: Endpoint, _ what: String, use: String) -> LLMError {
+        LLMError(
+            .unsupported, "\(endpoint.info.displayName) has no \(what) API in LLMKit yet; use \(use)",
+            provider: endpoint.info.id)
+    }
+
     /// The headers of a JSON request to `endpoint`: content type, accept, user agent, the key, then
     /// the dialect's and the user's own headers.
     static func headers(_ endpoint: Endpoint, wire: WireRequest, accept: String) -> HTTPHeaders {

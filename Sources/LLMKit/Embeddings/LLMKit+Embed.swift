@@ -110,9 +110,7 @@ extension LLMKit {
         case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram:
             break
         }
-        throw LLMError(
-            .unsupported,
-            "\(endpoint.info.displayName) has no embeddings API in LLMKit; use openai, gemini, vertex, mistral, cohere, voyage, jina or a local server",
-            provider: id)
+        throw unsupported(
+            endpoint, "embeddings", use: "openai, gemini, vertex, mistral, cohere, voyage, jina or a local server")
     }
 }

@@ -7,9 +7,7 @@ extension LLMKit {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
         guard endpoint.info.wire == .cohere else {
-            throw LLMError(
-                .unsupported, "\(endpoint.info.displayName) has no rerank API in LLMKit; use cohere/rerank-v3.5",
-                provider: id.provider)
+            throw unsupported(endpoint, "rerank", use: "cohere/rerank-v3.5")
         }
         guard !request.documents.isEmpty else {
             throw LLMError(.invalidRequest, "nothing to rerank: documents is empty", provider: id.provider)

@@ -11,9 +11,7 @@ extension LLMKit {
         case .openAI: prefix = ""
         case .azure: prefix = "/openai/v1"
         default:
-            throw LLMError(
-                .unsupported, "\(endpoint.info.displayName) has no image API in LLMKit yet; use openai/gpt-image-1",
-                provider: id.provider)
+            throw unsupported(endpoint, "image", use: "openai/gpt-image-1")
         }
         let options: [(String, String?)] = [
             ("size", request.size), ("quality", request.quality), ("background", request.background),

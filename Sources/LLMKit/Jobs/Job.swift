@@ -127,9 +127,7 @@ extension LLMKit {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
         guard endpoint.info.wire == .replicate else {
-            throw LLMError(
-                .unsupported, "\(endpoint.info.displayName) has no job API in LLMKit yet; use replicate/OWNER/NAME",
-                provider: id.provider)
+            throw unsupported(endpoint, "job", use: "replicate/OWNER/NAME")
         }
         // owner/name -> the model's predictions route; owner/name:version or a bare version -> /v1/predictions.
         let path: String

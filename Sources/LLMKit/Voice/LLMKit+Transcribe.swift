@@ -9,10 +9,7 @@ extension LLMKit {
         let endpoint = try endpoint(id.provider)
         if endpoint.info.wire == .openAI { return try await transcribeOpenAI(request, id: id, endpoint: endpoint) }
         guard endpoint.info.wire == .deepgram else {
-            throw LLMError(
-                .unsupported,
-                "\(endpoint.info.displayName) has no transcription API in LLMKit yet; use deepgram/nova-3 or openai/whisper-1",
-                provider: id.provider)
+            throw unsupported(endpoint, "transcription", use: "deepgram/nova-3 or openai/whisper-1")
         }
         var query = ["model=\(id.model.addingPercentEncodingForPath)"]
         if request.smartFormat { query.append("smart_format=true") }
