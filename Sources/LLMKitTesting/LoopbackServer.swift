@@ -104,32 +104,43 @@ public final class LoopbackServer: Sendable {
 
     private let box: NIOLockedValueBox<State>
     private let channel: any Channel
+    private let group: MultiThreadedEventLoopGroup
     /// `http://127.0.0.1:PORT`.
     public let baseURL: String
 
-    private init(box: NIOLockedValueBox<State>, channel: any Channel) {
+    private init(box: NIOLockedValueBox<State>, channel: any Channel, group: MultiThreadedEventLoopGroup) {
         self.box = box
         self.channel = channel
+        self.group = group
         self.baseURL = "http://127.0.0.1:\(channel.localAddress!.port!)"
     }
 
-    /// The servers' own event loops, apart from the client's, so a server busy with
-    /// thousands of tiny writes does not starve the client under test.
-    private static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    // Each server has its own event loop thread, apart from the client's and from the other servers',
+    // so a neighbour busy with thousands of tiny writes cannot delay this server's accept or reads.
+
+    /// `LLMKIT_LOOPBACK_TRACE=1` prints every accept, request, response end and close to stderr.
+    static let tracing = ProcessInfo.processInfo.environment["LLMKIT_LOOPBACK_TRACE"] == "1"
+    static func trace(_ port: Int?, _ what: @autoclosure () -> String) {
+        guard tracing else { return }
+        FileHandle.standardError.write(Data("loopback \(port ?? -1) \(ContinuousClock.now): \(what())\n".utf8))
+    }
 
     /// Starts a server answering with `responses`, in order.
     public static func start(_ responses: [CannedResponse]) async throws -> LoopbackServer {
         let box = NIOLockedValueBox(State(queue: responses))
-        let channel = try await ServerBootstrap(group: Self.group)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in
                 box.withLockedValue { $0.connections.append(channel) }
+                LoopbackServer.trace(channel.localAddress?.port, "accept from \(channel.remoteAddress?.port ?? -1)")
                 return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Handler(state: box))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return LoopbackServer(box: box, channel: channel)
+        return LoopbackServer(box: box, channel: channel, group: group)
     }
 
     /// Requests received so far.
@@ -149,6 +160,7 @@ public final class LoopbackServer: Sendable {
     public func shutdown() async throws {
         try await channel.close()
         for c in box.withLockedValue({ $0.connections }) { try? await c.close() }
+        try? await group.shutdownGracefully()
     }
 
     /// Runs `body` with a started server, shutting it down afterwards.
@@ -178,6 +190,8 @@ public final class LoopbackServer: Sendable {
 
         func channelInactive(context: ChannelHandlerContext) {
             state.withLockedValue { $0.closedConnections += 1 }
+            LoopbackServer.trace(
+                context.channel.localAddress?.port, "inactive \(context.channel.remoteAddress?.port ?? -1)")
             context.fireChannelInactive()
         }
 
@@ -198,6 +212,10 @@ public final class LoopbackServer: Sendable {
                     s.requestTimes.append(.now)
                     return s.queue.isEmpty ? nil : s.queue.removeFirst()
                 }
+                LoopbackServer.trace(
+                    context.channel.localAddress?.port,
+                    "request \(head.method) \(head.uri) from \(context.channel.remoteAddress?.port ?? -1) -> \(next?.status ?? 599)"
+                )
                 respond(
                     context: context,
                     with: next
@@ -233,14 +251,20 @@ public final class LoopbackServer: Sendable {
                     if r.truncateAfter != nil {
                         context.close(promise: nil)
                     } else if !r.hangAfterBody {
-                        context.writeAndFlush(handler.value.wrapOutboundOut(.end(nil)), promise: nil)
+                        let port = context.channel.localAddress?.port
+                        context.writeAndFlush(handler.value.wrapOutboundOut(.end(nil))).whenComplete { result in
+                            LoopbackServer.trace(port, "response end written: \(result)")
+                        }
                     }
                     return
                 }
                 let n = sizes[k]
                 let buf = context.channel.allocator.buffer(bytes: bytes[offset..<(offset + n)])
                 context.writeAndFlush(handler.value.wrapOutboundOut(.body(.byteBuffer(buf)))).whenComplete { result in
-                    guard case .success = result else { return }
+                    guard case .success = result else {
+                        LoopbackServer.trace(nil, "body write failed: \(result)")
+                        return
+                    }
                     if r.pause > .zero {
                         loop.scheduleTask(in: r.pause) { write(k + 1, offset + n) }
                     } else {
