@@ -102,14 +102,8 @@ extension LLMKit {
 
 /// Deepgram `/v1/listen` results to `Transcript` (first channel, first alternative).
 package enum DeepgramTranscripts {
-    package static func read(_ t: JSONTape, provider: String, model: String) throws(LLMError) -> Transcript {
-        guard let results = t.member(t.root, "results"), let channels = t.member(results, "channels"),
-            let channel = t.firstElement(channels), let alternatives = t.member(channel, "alternatives"),
-            let alt = t.firstElement(alternatives)
-        else {
-            throw LLMError(
-                .decoding, "\(provider) answered without results.channels[0].alternatives[0]", provider: provider)
-        }
+    /// The `words` of an alternative (pre-recorded and live results share the shape).
+    static func words(_ t: JSONTape, _ alt: Int) -> [Transcript.Word] {
         var words: [Transcript.Word] = []
         if let list = t.member(alt, "words") {
             t.forEachElement(list) { w in
@@ -123,6 +117,18 @@ package enum DeepgramTranscripts {
                         speaker: t.member(w, "speaker").flatMap(t.int)))
             }
         }
+        return words
+    }
+
+    package static func read(_ t: JSONTape, provider: String, model: String) throws(LLMError) -> Transcript {
+        guard let results = t.member(t.root, "results"), let channels = t.member(results, "channels"),
+            let channel = t.firstElement(channels), let alternatives = t.member(channel, "alternatives"),
+            let alt = t.firstElement(alternatives)
+        else {
+            throw LLMError(
+                .decoding, "\(provider) answered without results.channels[0].alternatives[0]", provider: provider)
+        }
+        let words = Self.words(t, alt)
         var paragraphs: [Transcript.Paragraph] = []
         if let p = t.member(alt, "paragraphs"), let list = t.member(p, "paragraphs") {
             t.forEachElement(list) { para in
