@@ -20,8 +20,9 @@ struct LiveTranscriptionTests {
     func audioInResultsOutAndACleanFinish(seed: UInt64) async throws {
         let chunks: [[UInt8]] = [Array(repeating: 0x7f, count: 3200), Array(0..<200), [0xff, 0x00, 0xfe]]
         let script: [LoopbackWebSocketServer.Step] = [
-            .expect(3), Self.frame("live-results-final"), .expect(1), Self.frame("live-results-final-2"), .expect(1),
-            Self.frame("live-results-empty"), .close(code: 1000, reason: ""),
+            .expect(3), Self.frame("live-speech-started"), Self.frame("live-results-final"), .expect(1),
+            Self.frame("live-results-final-2"), Self.frame("live-utterance-end"), .expect(1),
+            Self.frame("live-results-empty"), Self.frame("live-metadata"), .close(code: 1000, reason: ""),
         ]
         let delivery: CannedResponse.Delivery = seed == 0 ? .whole : .randomSplits(seed: seed)
         try await LoopbackWebSocketServer.with(script, delivery: delivery) { server in
@@ -31,8 +32,12 @@ struct LiveTranscriptionTests {
                     utteranceEndMs: 1000, vadEvents: true, keyterms: ["Deepgram", "nova 3"]))
             for c in chunks { try await live.send(audio: c) }
             var results: [LiveTranscriptResult] = []
+            var others: [LiveTranscriptEvent] = []
             for try await event in live.events {
-                guard case .result(let r) = event else { continue }
+                guard case .result(let r) = event else {
+                    others.append(event)
+                    continue
+                }
                 results.append(r)
                 if results.count == 1 { try await live.keepAlive() }
                 if results.count == 2 { try await live.finish() }
@@ -65,6 +70,12 @@ struct LiveTranscriptionTests {
             #expect(results[1].transcript == "For the United States of America.")
             #expect(results[1].start == 17.0)
             #expect(results[2].transcript == "" && results[2].words.isEmpty && results[2].confidence == 0)
+            // Deepgram's documented examples (SOURCE.md): channel arrives as [index, total].
+            #expect(
+                others == [
+                    .speechStarted(timestamp: 9.54, channel: 0), .utteranceEnd(lastWordEnd: 2.395, channel: 0),
+                    .metadata(requestID: "8c8ebea9-dbec-45fa-a035-e4632cb05b5f", duration: 0),
+                ])
         }
     }
 
