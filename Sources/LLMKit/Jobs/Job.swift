@@ -18,21 +18,13 @@ public struct Job: Sendable {
 
     /// The current status (one request; rate limits and 5xx are retried per the client's policy).
     public func status() async throws(LLMError) -> JobStatus {
-        let call = try kit.jobCall(
-            provider, path: "/v1/predictions/\(nativeID.addingPercentEncodingForPath)", method: .GET)
-        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
-            try ReplicateJobs.status(try await kit.send(call), provider: provider)
-        }
+        try await kit.jobBackend(provider).status(nativeID: nativeID, provider: provider, kit: kit)
     }
 
     /// Asks the provider to cancel; returns the status it answers with.
     @discardableResult
     public func cancel() async throws(LLMError) -> JobStatus {
-        let call = try kit.jobCall(
-            provider, path: "/v1/predictions/\(nativeID.addingPercentEncodingForPath)/cancel", method: .POST)
-        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
-            try ReplicateJobs.status(try await kit.send(call), provider: provider)
-        }
+        try await kit.jobBackend(provider).cancel(nativeID: nativeID, provider: provider, kit: kit)
     }
 
     /// Polls until the job ends: the first poll after `pollInterval`, then 1.5 times longer each
@@ -121,34 +113,32 @@ public struct JobUpdates: AsyncSequence, Sendable {
     }
 }
 
+/// One provider's job API: how a generation is submitted, polled and canceled. The native id is
+/// whatever the backend needs to find the job again (it becomes the part after `provider:`).
+protocol JobBackend: Sendable {
+    func submit(_ request: GenerationRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
+        -> JobStatus
+    func status(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus
+    func cancel(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus
+}
+
 extension LLMKit {
-    /// Submits a generation that runs as a job (Replicate predictions today).
+    /// Submits a generation that runs as a job. `input` is the model's own input object
+    /// (Replicate predictions).
     public func submit(_ request: GenerationRequest) async throws(LLMError) -> Job {
         let id = try ModelID(parsing: request.model)
-        let endpoint = try endpoint(id.provider)
-        guard endpoint.info.wire == .replicate else {
-            throw unsupported(endpoint, "job", use: "replicate/OWNER/NAME")
-        }
-        // owner/name -> the model's predictions route; owner/name:version or a bare version -> /v1/predictions.
-        let path: String
-        var body: [(key: String, value: JSONValue)] = []
-        if let colon = id.model.firstIndex(of: ":") {
-            path = "/v1/predictions"
-            body.append(("version", .string(String(id.model[id.model.index(after: colon)...]))))
-        } else if !id.model.contains("/") {
-            path = "/v1/predictions"
-            body.append(("version", .string(id.model)))
-        } else {
-            let parts = id.model.split(separator: "/", maxSplits: 1).map { String($0).addingPercentEncodingForPath }
-            path = "/v1/models/\(parts[0])/\(parts[1])/predictions"
-        }
-        body.append(("input", request.input))
-        var call = try jobCall(id.provider, path: path, method: .POST)
-        call.body = JSONWriter.bytes(.object(body))
-        let status = try await retry.run { () async throws(LLMError) -> JobStatus in
-            try ReplicateJobs.status(try await send(call), provider: id.provider)
-        }
+        let status = try await jobBackend(id.provider).submit(
+            request, model: id.model, provider: id.provider, kit: self)
         return try job(id: status.id)
+    }
+
+    /// The job API of `provider`, or an error naming the providers that have one.
+    func jobBackend(_ provider: String) throws(LLMError) -> any JobBackend {
+        let endpoint = try endpoint(provider)
+        switch endpoint.info.wire {
+        case .replicate: return ReplicateJobs()
+        default: throw unsupported(endpoint, "job", use: "replicate/OWNER/NAME")
+        }
     }
 
     /// A job submitted earlier, from its `id` (`provider:native-id`).
@@ -168,8 +158,48 @@ extension LLMKit {
     }
 }
 
-/// Replicate prediction objects to `JobStatus`.
-package enum ReplicateJobs {
+/// Replicate predictions (https://replicate.com/docs/reference/http, 2026-11-25).
+package struct ReplicateJobs: JobBackend {
+    func submit(_ request: GenerationRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
+        -> JobStatus
+    {
+        // owner/name -> the model's predictions route; owner/name:version or a bare version -> /v1/predictions.
+        let path: String
+        var body: [(key: String, value: JSONValue)] = []
+        if let colon = model.firstIndex(of: ":") {
+            path = "/v1/predictions"
+            body.append(("version", .string(String(model[model.index(after: colon)...]))))
+        } else if !model.contains("/") {
+            path = "/v1/predictions"
+            body.append(("version", .string(model)))
+        } else {
+            let parts = model.split(separator: "/", maxSplits: 1).map { String($0).addingPercentEncodingForPath }
+            path = "/v1/models/\(parts[0])/\(parts[1])/predictions"
+        }
+        body.append(("input", request.input))
+        var call = try kit.jobCall(provider, path: path, method: .POST)
+        call.body = JSONWriter.bytes(.object(body))
+        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
+            try Self.status(try await kit.send(call), provider: provider)
+        }
+    }
+
+    func status(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus {
+        let call = try kit.jobCall(
+            provider, path: "/v1/predictions/\(nativeID.addingPercentEncodingForPath)", method: .GET)
+        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
+            try Self.status(try await kit.send(call), provider: provider)
+        }
+    }
+
+    func cancel(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus {
+        let call = try kit.jobCall(
+            provider, path: "/v1/predictions/\(nativeID.addingPercentEncodingForPath)/cancel", method: .POST)
+        return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
+            try Self.status(try await kit.send(call), provider: provider)
+        }
+    }
+
     static func status(_ t: JSONTape, provider: String) throws(LLMError) -> JobStatus {
         let root = t.root
         guard let id = t.member(root, "id").flatMap(t.string), let s = t.member(root, "status").flatMap(t.string)
