@@ -120,6 +120,9 @@ protocol JobBackend: Sendable {
         -> JobStatus
     func status(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus
     func cancel(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus
+    /// Submits a typed video request (mapped onto the provider's input).
+    func submitVideo(_ request: VideoRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
+        -> JobStatus
 }
 
 extension LLMKit {
@@ -128,6 +131,14 @@ extension LLMKit {
     public func submit(_ request: GenerationRequest) async throws(LLMError) -> Job {
         let id = try ModelID(parsing: request.model)
         let status = try await jobBackend(id.provider).submit(
+            request, model: id.model, provider: id.provider, kit: self)
+        return try job(id: status.id)
+    }
+
+    /// Submits a video generation; wait for it with `Job.wait()` (or resume later with `job(id:)`).
+    public func generateVideo(_ request: VideoRequest) async throws(LLMError) -> Job {
+        let id = try ModelID(parsing: request.model)
+        let status = try await jobBackend(id.provider).submitVideo(
             request, model: id.model, provider: id.provider, kit: self)
         return try job(id: status.id)
     }
@@ -182,6 +193,28 @@ package struct ReplicateJobs: JobBackend {
         return try await kit.retry.run { () async throws(LLMError) -> JobStatus in
             try Self.status(try await kit.send(call), provider: provider)
         }
+    }
+
+    /// Replicate video models take their own input names; the common ones are `prompt`, `image`
+    /// (first frame), `last_frame`/`end_image`, `duration`, `aspect_ratio`, `resolution`, `negative_prompt`
+    /// and `seed` (as on google/veo-3, kwaivgi/kling, minimax/hailuo model pages, 2026-11-25). Fields a
+    /// model does not know are ignored by Replicate; `extra` sets anything else.
+    func submitVideo(_ request: VideoRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
+        -> JobStatus
+    {
+        var input: JSONValue = ["prompt": .string(request.prompt)]
+        if let image = request.image { input = input.setting("image", .string(image.dataURLOrURL)) }
+        if let last = request.lastFrame { input = input.setting("last_frame", .string(last.dataURLOrURL)) }
+        if let d = request.durationSeconds {
+            input = input.setting("duration", d == d.rounded() ? .int(Int(d)) : .double(d))
+        }
+        if let a = request.aspectRatio { input = input.setting("aspect_ratio", .string(a)) }
+        if let r = request.resolution { input = input.setting("resolution", .string(r)) }
+        if let n = request.negativePrompt { input = input.setting("negative_prompt", .string(n)) }
+        if let s = request.seed { input = input.setting("seed", .int(s)) }
+        for (k, v) in request.extra?.objectValue ?? [] { input = input.setting(k, v) }
+        return try await submit(
+            GenerationRequest(model: "\(provider)/\(model)", input: input), model: model, provider: provider, kit: kit)
     }
 
     func status(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus {
