@@ -143,3 +143,30 @@ struct JobTests {
         #expect(e?.kind == .unsupported)
     }
 }
+
+@Suite("Downloading job outputs")
+struct DownloadTests {
+    @Test func theProvidersKeyGoesOnlyToItsOwnHost() async throws {
+        let video: [UInt8] = Array(0..<200)
+        try await LoopbackServer.with([
+            CannedResponse(headers: [("content-type", "video/mp4")], body: video, delivery: .randomSplits(seed: 7)),
+            CannedResponse(headers: [("content-type", "video/mp4")], body: video),
+            CannedResponse(
+                status: 404, headers: [("content-type", "text/html")], body: Array("<html>gone</html>".utf8)),
+        ]) { server in
+            let llm = LLMKit(
+                providers: ["replicate": ProviderSettings(apiKey: "r8-secret", baseURL: server.baseURL)],
+                environment: [:])
+            let same = try await llm.download(MediaOutput(url: server.baseURL + "/files/v.mp4"), provider: "replicate")
+            #expect(same == video)
+            #expect(server.requests[0].header("authorization") == "Bearer r8-secret")
+            // Another host (here: the same server by another name) gets no credentials.
+            let other = server.baseURL.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+            #expect(try await llm.download(MediaOutput(url: other + "/v.mp4"), provider: "replicate") == video)
+            #expect(server.requests[1].header("authorization") == nil)
+            let e = try #require(await llmError { _ = try await llm.download(MediaOutput(url: server.baseURL + "/x")) })
+            #expect(e.statusCode == 404)
+            #expect(try await llm.download(MediaOutput(data: [1, 2], mimeType: "video/mp4")) == [1, 2])
+        }
+    }
+}
