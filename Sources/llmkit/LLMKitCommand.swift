@@ -15,6 +15,6 @@ struct LLMKitCommand: AsyncParsableCommand {
             which providers are configured.
             """,
         version: LLMKitVersion.string,
-        subcommands: [ChatCommand.self, EmbedCommand.self, ImageCommand.self, JobCommand.self, ModelsCommand.self, ProvidersCommand.self, RealtimeCommand.self, TranscribeCommand.self, VideoCommand.self]
+        subcommands: [ChatCommand.self, EmbedCommand.self, ImageCommand.self, JobCommand.self, ModelsCommand.self, ProvidersCommand.self, RealtimeCommand.self, SpeakCommand.self, TranscribeCommand.self, VideoCommand.self, VoicesCommand.self]
     )
 }

@@ -80,6 +80,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .vertexEndpoint: "vertex-endpoint"
         case .replicate: "replicate"
         case .deepgram: "deepgram"
+        case .elevenlabs: "elevenlabs"
         }
     }
 }

@@ -57,6 +57,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case replicate
         /// Deepgram speech to text.
         case deepgram
+        /// ElevenLabs text to speech (HTTP, and the stream-input WebSocket).
+        case elevenlabs
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
         case bedrock
     }
@@ -161,6 +163,12 @@ public struct ProviderInfo: Sendable, Hashable {
             keyVariables: ["DEEPGRAM_API_KEY"], baseURLVariable: "DEEPGRAM_BASE_URL", requiresKey: true,
             setupHint: "create a key at https://console.deepgram.com", wire: .deepgram, auth: .token,
             docs: "https://developers.deepgram.com/reference/speech-to-text-api/listen", offersChat: false),
+        ProviderInfo(
+            id: "elevenlabs", displayName: "ElevenLabs (text to speech)", defaultBaseURL: "https://api.elevenlabs.io",
+            keyVariables: ["ELEVENLABS_API_KEY"], baseURLVariable: "ELEVENLABS_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://elevenlabs.io/app/settings/api-keys", wire: .elevenlabs,
+            auth: .header("xi-api-key"), docs: "https://elevenlabs.io/docs/api-reference/text-to-speech/convert",
+            offersChat: false),
         ProviderInfo(
             id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
             keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",

@@ -54,7 +54,7 @@ extension LLMKit {
         switch info.wire {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram: false
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs: false
         }
     }
 
@@ -107,7 +107,7 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram:
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs:
             break
         }
         throw unsupported(

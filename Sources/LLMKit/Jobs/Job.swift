@@ -148,8 +148,13 @@ extension LLMKit {
         let endpoint = try endpoint(provider)
         switch endpoint.info.wire {
         case .replicate: return ReplicateJobs()
-        default: throw unsupported(endpoint, "job", use: "replicate/OWNER/NAME")
+        case .gemini: return GoogleVideoJobs(vertex: nil)
+        case .vertex:
+            guard case .vertex(let c) = endpoint.auth else { break }
+            return GoogleVideoJobs(vertex: (c.project, c.location))
+        default: break
         }
+        throw unsupported(endpoint, "job", use: "replicate/OWNER/NAME or gemini/veo-3.1-generate-preview")
     }
 
     /// A job submitted earlier, from its `id` (`provider:native-id`).

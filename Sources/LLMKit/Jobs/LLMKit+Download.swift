@@ -14,29 +14,52 @@ extension LLMKit {
         guard let url = output.url, url.hasPrefix("https://") || url.hasPrefix("http://") else {
             throw LLMError(.invalidRequest, "the output has neither bytes nor an http(s) URL to download")
         }
-        var headers = HTTPHeaders()
-        headers.add(name: "user-agent", value: "llmkit-swift/\(LLMKitVersion.string)")
         let who = provider ?? "download"
-        if let provider, let endpoint = try? endpoint(provider), Self.sameHost(url, endpoint.baseURL) {
+        var credentials: [(String, String)] = []
+        var home: String?
+        if let provider, let endpoint = try? endpoint(provider) {
+            home = endpoint.baseURL
             let auth = Self.headers(endpoint, wire: WireRequest(path: "", body: .null), accept: "*/*")
             for name in ["authorization", "x-goog-api-key", "x-api-key", "xi-api-key"] {
-                if let v = auth.first(name: name) { headers.add(name: name, value: v) }
+                if let v = auth.first(name: name) { credentials.append((name, v)) }
             }
         }
-        let response = try await transport.send(url: url, method: .GET, headers: headers, body: [], provider: who)
-        do {
-            let body = try await response.body.collect(upTo: limit)
-            guard (200..<300).contains(Int(response.status.code)) else {
-                throw LLMError(
-                    .server, "downloading \(url.prefix(80)) failed: HTTP \(response.status.code)", provider: who,
-                    statusCode: Int(response.status.code))
+        // Redirects are followed here, not by the HTTP client (which never follows them, so a key cannot
+        // leak): up to five, the key only while the URL stays on the provider's host (Veo's file URIs
+        // answer 302 to another path on the same host).
+        var current = url
+        for _ in 0..<6 {
+            var headers = HTTPHeaders()
+            headers.add(name: "user-agent", value: "llmkit-swift/\(LLMKitVersion.string)")
+            if let home, Self.sameHost(current, home) { for (k, v) in credentials { headers.add(name: k, value: v) } }
+            let response = try await transport.send(
+                url: current, method: .GET, headers: headers, body: [], provider: who)
+            let status = Int(response.status.code)
+            if (300..<400).contains(status), let location = response.headers.first(name: "location") {
+                current = location.hasPrefix("/") ? Self.origin(current) + location : location
+                continue
             }
-            return Array(body.readableBytesView)
-        } catch let e as LLMError {
-            throw e
-        } catch {
-            throw HTTPTransport.map(error, provider: who, url: url)
+            do {
+                let body = try await response.body.collect(upTo: limit)
+                guard (200..<300).contains(status) else {
+                    throw LLMError(
+                        .server, "downloading \(current.prefix(80)) failed: HTTP \(status)", provider: who,
+                        statusCode: status)
+                }
+                return Array(body.readableBytesView)
+            } catch let e as LLMError {
+                throw e
+            } catch {
+                throw HTTPTransport.map(error, provider: who, url: current)
+            }
         }
+        throw LLMError(.network, "downloading \(url.prefix(80)) redirected more than five times", provider: who)
+    }
+
+    /// `scheme://host[:port]` of a URL.
+    static func origin(_ url: String) -> String {
+        guard let r = url.firstRange(of: "://") else { return url }
+        return String(url[..<r.upperBound]) + url[r.upperBound...].prefix { $0 != "/" && $0 != "?" }
     }
 
     static func sameHost(_ a: String, _ b: String) -> Bool {
