@@ -104,19 +104,19 @@ public final class LoopbackServer: Sendable {
 
     private let box: NIOLockedValueBox<State>
     private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
     /// `http://127.0.0.1:PORT`.
     public let baseURL: String
 
-    private init(box: NIOLockedValueBox<State>, channel: any Channel, group: MultiThreadedEventLoopGroup) {
+    private init(box: NIOLockedValueBox<State>, channel: any Channel) {
         self.box = box
         self.channel = channel
-        self.group = group
         self.baseURL = "http://127.0.0.1:\(channel.localAddress!.port!)"
     }
 
-    // Each server has its own event loop thread, apart from the client's and from the other servers',
-    // so a neighbour busy with thousands of tiny writes cannot delay this server's accept or reads.
+    /// The servers' own event loops, apart from the client's (`MultiThreadedEventLoopGroup.singleton`), so
+    /// a server busy with thousands of tiny writes does not starve the client under test. Shared by every
+    /// server: a group (and a thread) per server made a full parallel test run stall.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
     /// `LLMKIT_LOOPBACK_TRACE=1` prints every accept, request, response end and close to stderr.
     static let tracing = ProcessInfo.processInfo.environment["LLMKIT_LOOPBACK_TRACE"] == "1"
@@ -128,8 +128,7 @@ public final class LoopbackServer: Sendable {
     /// Starts a server answering with `responses`, in order.
     public static func start(_ responses: [CannedResponse]) async throws -> LoopbackServer {
         let box = NIOLockedValueBox(State(queue: responses))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let channel = try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: Self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in
@@ -140,7 +139,7 @@ public final class LoopbackServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return LoopbackServer(box: box, channel: channel, group: group)
+        return LoopbackServer(box: box, channel: channel)
     }
 
     /// Requests received so far.
@@ -160,7 +159,6 @@ public final class LoopbackServer: Sendable {
     public func shutdown() async throws {
         try await channel.close()
         for c in box.withLockedValue({ $0.connections }) { try? await c.close() }
-        try? await group.shutdownGracefully()
     }
 
     /// Runs `body` with a started server, shutting it down afterwards.

@@ -45,19 +45,18 @@ public final class LoopbackWebSocketServer: Sendable {
         var pongs: [[UInt8]] = []
         var clientCloseCode: UInt16?
         var finished = false
+        var closed = false
         var connections = 0
     }
 
     private let box: NIOLockedValueBox<State>
     private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
     /// `ws://127.0.0.1:PORT`.
     public let baseURL: String
 
-    private init(box: NIOLockedValueBox<State>, channel: any Channel, group: MultiThreadedEventLoopGroup) {
+    private init(box: NIOLockedValueBox<State>, channel: any Channel) {
         self.box = box
         self.channel = channel
-        self.group = group
         self.baseURL = "ws://127.0.0.1:\(channel.localAddress!.port!)"
     }
 
@@ -81,6 +80,8 @@ public final class LoopbackWebSocketServer: Sendable {
     public var clientCloseCode: UInt16? { box.withLockedValue { $0.clientCloseCode } }
     /// True once the script ran to its end (or the socket closed).
     public var finished: Bool { box.withLockedValue { $0.finished } }
+    /// True once the connection is closed.
+    public var closed: Bool { box.withLockedValue { $0.closed } }
 
     /// Starts a server that plays `script` on the first connection, writing each frame's bytes as
     /// `delivery` says (whole, or split at random 1-7 byte boundaries).
@@ -88,8 +89,7 @@ public final class LoopbackWebSocketServer: Sendable {
         _ script: [Step], handshake: Handshake = .accept, delivery: CannedResponse.Delivery = .whole
     ) async throws -> LoopbackWebSocketServer {
         let box = NIOLockedValueBox(State())
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let channel = try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: LoopbackServer.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 box.withLockedValue { $0.connections += 1 }
@@ -122,7 +122,7 @@ public final class LoopbackWebSocketServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return LoopbackWebSocketServer(box: box, channel: channel, group: group)
+        return LoopbackWebSocketServer(box: box, channel: channel)
     }
 
     /// Waits until the script is done (or `timeout` passes).
@@ -131,9 +131,14 @@ public final class LoopbackWebSocketServer: Sendable {
         while !finished, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
     }
 
+    /// Waits until the connection is closed (or `timeout` passes).
+    public func waitUntilClosed(timeout: Duration = .seconds(30)) async {
+        let deadline = ContinuousClock.now + timeout
+        while !closed, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
+    }
+
     public func shutdown() async throws {
         try? await channel.close()
-        try? await group.shutdownGracefully()
     }
 
     /// Runs `body` with a started server, shutting it down afterwards.
@@ -227,7 +232,10 @@ public final class LoopbackWebSocketServer: Sendable {
         func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
         func channelInactive(context: ChannelHandlerContext) {
-            state.withLockedValue { $0.finished = true }
+            state.withLockedValue {
+                $0.finished = true
+                $0.closed = true
+            }
             context.fireChannelInactive()
         }
 
@@ -325,9 +333,24 @@ public final class LoopbackWebSocketServer: Sendable {
             }
         }
 
+        /// Writes queued frames in order, one at a time: a frame split into many small writes is never
+        /// interleaved with another (a pong or a close echo sent meanwhile waits its turn).
+        private var queue: [(bytes: [UInt8], then: (@Sendable () -> Void)?)] = []
+        private var writing = false
+
         /// Writes `bytes` as `delivery` says, then calls `then`.
         private func write(_ bytes: [UInt8], then: (@Sendable () -> Void)? = nil) {
-            guard let rawContext = raw.context else { return }
+            queue.append((bytes, then))
+            if !writing { writeNext() }
+        }
+
+        private func writeNext() {
+            guard let rawContext = raw.context, !queue.isEmpty else {
+                writing = false
+                return
+            }
+            writing = true
+            let (bytes, then) = queue.removeFirst()
             let sizes: [Int]
             switch delivery {
             case .whole: sizes = [bytes.count]
@@ -338,16 +361,21 @@ public final class LoopbackWebSocketServer: Sendable {
             }
             let loop = rawContext.eventLoop
             let out = NIOLoopBound(rawContext, eventLoop: loop)
+            let me = NIOLoopBound(self, eventLoop: loop)
             @Sendable func step(_ k: Int, _ offset: Int) {
                 guard k < sizes.count else {
                     then?()
+                    me.value.writeNext()
                     return
                 }
                 let n = sizes[k]
                 let context = out.value
                 let buf = context.channel.allocator.buffer(bytes: bytes[offset..<(offset + n)])
                 context.writeAndFlush(NIOAny(buf)).whenComplete { result in
-                    guard case .success = result else { return }
+                    guard case .success = result else {
+                        me.value.writing = false
+                        return
+                    }
                     loop.execute { step(k + 1, offset + n) }
                 }
             }

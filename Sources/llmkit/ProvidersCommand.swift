@@ -79,6 +79,9 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .vertexAnthropic: "vertex-anthropic"
         case .vertexEndpoint: "vertex-endpoint"
         case .replicate: "replicate"
+        case .fal: "fal"
+        case .runware: "runware"
+        case .luma: "luma"
         case .deepgram: "deepgram"
         case .elevenlabs: "elevenlabs"
         }

@@ -48,6 +48,7 @@ struct VoiceSessionCommandTests {
             let wav = try WAVAudio(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: out))))
             #expect(wav.sampleRate == 24_000 && wav.channels == 1)
             #expect(wav.pcm16 == Self.recordedAudio(recorded))
+            await server.waitUntilClosed()  // the server may still be reading what the CLI sent before it exited
             let sent = server.receivedJSON
             #expect(
                 sent.map { $0["type"]?.stringValue ?? "" } == [
@@ -82,6 +83,7 @@ struct VoiceSessionCommandTests {
             #expect(lines.first?["type"] == "sessionCreated")
             #expect(lines.last?["type"] == "responseDone")
             #expect(lines.last?["outputTokens"] == 24)
+            await server.waitUntilClosed()  // the server may still be reading what the CLI sent before it exited
             let sent = server.receivedJSON
             let types = sent.map { $0["type"]?.stringValue ?? "" }
             #expect(
@@ -121,6 +123,7 @@ struct VoiceSessionCommandTests {
                 server.requestURI
                     == "/v1/listen?model=nova-3&encoding=mulaw&sample_rate=8000&interim_results=true&smart_format=true")
             #expect(server.header("authorization") == "Token \(CLI.secret)")
+            await server.waitUntilClosed()
             let received = server.received
             let sentAudio = received.dropLast().flatMap { m -> [UInt8] in if case .binary(let b) = m { b } else { [] } }
             #expect(sentAudio == audio)

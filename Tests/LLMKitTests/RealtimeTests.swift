@@ -65,6 +65,9 @@ struct RealtimeTests {
         let rec = recording(name)
         let delivery: CannedResponse.Delivery = seed == 0 ? .whole : .randomSplits(seed: seed)
         return try await LoopbackWebSocketServer.with(rec.script, delivery: delivery) { server in
+            // No keep-alive pings: under a loaded parallel test run a split replay can outlast the interval.
+            var config = config
+            config.pingInterval = nil
             let session = try await llm(server, provider: provider).realtime(config)
             try await start(session)
             var out = Outcome()
@@ -85,7 +88,7 @@ struct RealtimeTests {
                 if out.done.count == responses { break }
             }
             await session.close()
-            await server.waitUntilFinished()
+            await server.waitUntilClosed()
             #expect(server.requestURI == "/v1/realtime?model=\(session.model)")
             #expect(server.header("authorization") == "Bearer sk-test")
             #expect(server.clientCloseCode == 1000)

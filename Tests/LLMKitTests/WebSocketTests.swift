@@ -53,7 +53,7 @@ struct WebSocketTests {
                     .text(#"{"type":"fragmented","text":"héllo wörld"}"#), .text(String(repeating: "a", count: 300)),
                     .text(big),
                 ], "seed \(seed)")
-            await server.waitUntilFinished()
+            await server.waitUntilClosed()
             #expect(server.requestURI == "/v1/realtime?model=m")
             #expect(server.header("authorization") == "Bearer sk-test")
             #expect(server.header("sec-websocket-version") == "13")
@@ -71,7 +71,7 @@ struct WebSocketTests {
             #expect(try await it.next() == .text("one"))
             await ws.close()
             #expect(try await it.next() == nil)
-            await server.waitUntilFinished()
+            await server.waitUntilClosed()
             #expect(server.clientCloseCode == 1000)
         }
     }

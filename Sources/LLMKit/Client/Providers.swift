@@ -55,6 +55,12 @@ public struct ProviderInfo: Sendable, Hashable {
         case vertexEndpoint
         /// Replicate predictions (jobs: create, poll, cancel).
         case replicate
+        /// fal.ai queue (`queue.fal.run`): submit, poll the status, fetch the result, cancel.
+        case fal
+        /// Runware task array (`api.runware.ai/v1`): async tasks polled with `getResponse`.
+        case runware
+        /// Luma Dream Machine generations (`/dream-machine/v1/generations`): create, poll, delete.
+        case luma
         /// Deepgram speech to text.
         case deepgram
         /// ElevenLabs text to speech (HTTP, and the stream-input WebSocket).
@@ -158,6 +164,25 @@ public struct ProviderInfo: Sendable, Hashable {
             baseURLVariable: "REPLICATE_BASE_URL", requiresKey: true,
             setupHint: "create a token at https://replicate.com/account/api-tokens", wire: .replicate,
             docs: "https://replicate.com/docs/reference/http", offersChat: false),
+        // fal.ai sends its key as `Authorization: Key <key>`; the header is set to the raw key here and
+        // FalJobs adds the `Key ` scheme.
+        ProviderInfo(
+            id: "fal", displayName: "fal.ai (image and video models, as jobs)", defaultBaseURL: "https://queue.fal.run",
+            keyVariables: ["FAL_KEY"], baseURLVariable: "FAL_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://fal.ai/dashboard/keys", wire: .fal, auth: .header("authorization"),
+            docs: "https://docs.fal.ai/model-apis/model-endpoints/queue", offersChat: false),
+        ProviderInfo(
+            id: "runware", displayName: "Runware (image and video models, as jobs)",
+            defaultBaseURL: "https://api.runware.ai", keyVariables: ["RUNWARE_API_KEY"],
+            baseURLVariable: "RUNWARE_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://my.runware.ai/keys", wire: .runware,
+            docs: "https://runware.ai/docs/en/utilities/task-responses", offersChat: false),
+        ProviderInfo(
+            id: "luma", displayName: "Luma Dream Machine (video and image, as jobs)",
+            defaultBaseURL: "https://api.lumalabs.ai/dream-machine/v1", keyVariables: ["LUMAAI_API_KEY"],
+            baseURLVariable: "LUMAAI_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://lumalabs.ai/dream-machine/api/keys", wire: .luma,
+            docs: "https://docs.lumalabs.ai/docs/api", offersChat: false),
         ProviderInfo(
             id: "deepgram", displayName: "Deepgram (speech to text)", defaultBaseURL: "https://api.deepgram.com",
             keyVariables: ["DEEPGRAM_API_KEY"], baseURLVariable: "DEEPGRAM_BASE_URL", requiresKey: true,

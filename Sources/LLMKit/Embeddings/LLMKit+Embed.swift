@@ -54,7 +54,7 @@ extension LLMKit {
         switch info.wire {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs: false
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma: false
         }
     }
 
@@ -107,7 +107,8 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs:
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware,
+            .luma:
             break
         }
         throw unsupported(

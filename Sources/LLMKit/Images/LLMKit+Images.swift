@@ -2,7 +2,8 @@ import LLMKitCore
 
 extension LLMKit {
     /// Generates images (`POST /images/generations`), or edits `request.images` (`/images/edits`,
-    /// multipart) when it is not empty. OpenAI and Azure OpenAI today; other providers throw `unsupported`.
+    /// multipart) when it is not empty. OpenAI and Azure OpenAI; fal (`fal/OWNER/APP`) and Runware (`runware/AIR`)
+    /// submit a job and wait for it (see `imagesFromJob`); other providers throw `unsupported`.
     public func generateImage(_ request: ImageRequest) async throws(LLMError) -> ImageResponse {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
@@ -10,6 +11,7 @@ extension LLMKit {
         switch endpoint.info.wire {
         case .openAI: prefix = ""
         case .azure: prefix = "/openai/v1"
+        case .fal, .runware: return try await imagesFromJob(request, id: id, wire: endpoint.info.wire)
         default:
             throw unsupported(endpoint, "image", use: "openai/gpt-image-1")
         }

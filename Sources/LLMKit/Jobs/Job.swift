@@ -99,7 +99,10 @@ public struct JobUpdates: AsyncSequence, Sendable {
             case .failed:
                 done = true
                 let reason = s.error ?? "no reason given"
-                let moderated = reason.lowercased().contains("nsfw") || reason.lowercased().contains("safety")
+                let lowered = reason.lowercased()
+                let moderated = ["nsfw", "safety", "content_policy", "content policy", "moderation"].contains {
+                    lowered.contains($0)
+                }
                 throw LLMError(
                     moderated ? .contentFiltered : .server, "job \(job.id) failed: \(reason)", provider: job.provider)
             case .canceled:
@@ -148,13 +151,18 @@ extension LLMKit {
         let endpoint = try endpoint(provider)
         switch endpoint.info.wire {
         case .replicate: return ReplicateJobs()
+        case .fal: return FalJobs()
+        case .runware: return RunwareJobs()
+        case .luma: return LumaJobs()
         case .gemini: return GoogleVideoJobs(vertex: nil)
         case .vertex:
             guard case .vertex(let c) = endpoint.auth else { break }
             return GoogleVideoJobs(vertex: (c.project, c.location))
         default: break
         }
-        throw unsupported(endpoint, "job", use: "replicate/OWNER/NAME or gemini/veo-3.1-generate-preview")
+        throw unsupported(
+            endpoint, "job",
+            use: "replicate/OWNER/NAME, fal/OWNER/APP, runware/AIR, luma/MODEL or gemini/veo-3.1-generate-preview")
     }
 
     /// A job submitted earlier, from its `id` (`provider:native-id`).

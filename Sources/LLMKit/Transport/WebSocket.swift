@@ -20,7 +20,7 @@ public enum WebSocketMessage: Sendable, Hashable {
 
 /// A client WebSocket (RFC 6455) over NIO, `ws://` or `wss://`: one connection, messages in as an
 /// async sequence, messages out with `send`. Pings from the server are answered; the client pings every
-/// `pingInterval` and fails the session when no pong comes back within another interval. A socket that
+/// `pingInterval` and fails the session when nothing (no pong, no message) arrives within another interval. A socket that
 /// drops without a close frame ends `messages` with a `.network` error, never a hang.
 package final class WebSocketConnection: Sendable {
     /// Messages from the server, in order. Finishes after a normal close (1000 or 1001, or a close this
@@ -319,6 +319,8 @@ final class WebSocketClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        // Anything from the server proves it alive: a pong queued behind a burst of audio is not a dead peer.
+        awaitingPong = false
         switch frame.opcode {
         case .text:
             continuation.yield(.text(String(buffer: frame.unmaskedData)))
@@ -328,7 +330,7 @@ final class WebSocketClientHandler: ChannelInboundHandler, @unchecked Sendable {
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
-            awaitingPong = false
+            break
         case .connectionClose:
             var data = frame.unmaskedData
             let code = data.readWebSocketErrorCode() ?? .normalClosure

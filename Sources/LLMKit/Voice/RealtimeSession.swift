@@ -109,7 +109,8 @@ extension LLMKit {
         }
         try dialect.check(config, provider: id.provider)
         let connection = try await openWebSocket(
-            endpoint, model: id.model, path: "/realtime?model=\(id.model.addingPercentEncodingForPath)")
+            endpoint, model: id.model, path: "/realtime?model=\(id.model.addingPercentEncodingForPath)",
+            pingInterval: config.pingInterval)
         let session = RealtimeSession(
             connection: connection, dialect: dialect, provider: id.provider, model: id.model)
         try await session.send(dialect.sessionUpdate(config))

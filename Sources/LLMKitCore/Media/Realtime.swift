@@ -31,11 +31,13 @@ public struct RealtimeConfig: Sendable, Hashable {
     public var inputTranscriptionModel: String?
     /// PCM sample rate of both directions.
     public var sampleRate: Int
+    /// How often the client pings; the session fails when nothing arrives for another interval. nil: no pings.
+    public var pingInterval: Duration?
 
     public init(
         model: String, instructions: String? = nil, voice: String? = nil, tools: [ToolDefinition] = [],
         turnDetection: RealtimeTurnDetection = .serverVAD(), outputModalities: [RealtimeModality] = [.audio],
-        inputTranscriptionModel: String? = nil, sampleRate: Int = 24_000
+        inputTranscriptionModel: String? = nil, sampleRate: Int = 24_000, pingInterval: Duration? = .seconds(20)
     ) {
         self.model = model
         self.instructions = instructions
@@ -45,6 +47,7 @@ public struct RealtimeConfig: Sendable, Hashable {
         self.outputModalities = outputModalities
         self.inputTranscriptionModel = inputTranscriptionModel
         self.sampleRate = sampleRate
+        self.pingInterval = pingInterval
     }
 }
 
