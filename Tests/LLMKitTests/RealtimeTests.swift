@@ -40,6 +40,19 @@ struct RealtimeTests {
         return r
     }
 
+    /// The tool of the recorded tool-call sessions.
+    static let weatherTool = ToolDefinition(
+        name: "get_weather", description: "Look up the weather for a city.",
+        parameters: [
+            "additionalProperties": false, "properties": ["city": ["type": "string"]], "required": ["city"],
+            "type": "object",
+        ])
+
+    /// Answers the recorded tool call with the recorded output.
+    static func answerWeather(_ session: RealtimeSession, _ call: RealtimeToolCall) async throws {
+        try await session.sendToolResult(callID: call.callID, output: "It is foggy and 12 degrees in London.")
+    }
+
     static func llm(_ server: LoopbackWebSocketServer, provider: String) -> LLMKit {
         let base = server.baseURL.replacingOccurrences(of: "ws://", with: "http://") + "/v1"
         return LLMKit(providers: [provider: ProviderSettings(apiKey: "sk-test", baseURL: base)], environment: [:])
@@ -131,22 +144,14 @@ struct RealtimeTests {
 
     @Test(arguments: [UInt64(0), 12])
     func openAIToolCallRound(seed: UInt64) async throws {
-        let tool = ToolDefinition(
-            name: "get_weather", description: "Look up the weather for a city.",
-            parameters: [
-                "additionalProperties": false, "properties": ["city": ["type": "string"]], "required": ["city"],
-                "type": "object",
-            ])
         let config = RealtimeConfig(
             model: "openai/gpt-realtime",
             instructions: "Use the get_weather tool for any weather question, then answer in one short sentence.",
-            tools: [tool], outputModalities: [.text], inputTranscriptionModel: "gpt-realtime-whisper")
+            tools: [Self.weatherTool], outputModalities: [.text], inputTranscriptionModel: "gpt-realtime-whisper")
         let (out, rec, sent) = try await Self.run(
             "openai-tool-call-round", provider: "openai", config: config, responses: 2, seed: seed,
             start: { try await $0.sendText("What is the weather in London?") },
-            onToolCall: { session, call in
-                try await session.sendToolResult(callID: call.callID, output: "It is foggy and 12 degrees in London.")
-            })
+            onToolCall: Self.answerWeather)
         #expect(sent == rec.clientEvents, "seed \(seed)")
         #expect(out.toolCalls.count == 1)
         let call = try #require(out.toolCalls.first)
@@ -206,22 +211,14 @@ struct RealtimeTests {
 
     @Test(arguments: [UInt64(0), 15])
     func xaiToolCallRoundWithSpokenPreamble(seed: UInt64) async throws {
-        let tool = ToolDefinition(
-            name: "get_weather", description: "Look up the weather for a city.",
-            parameters: [
-                "additionalProperties": false, "properties": ["city": ["type": "string"]], "required": ["city"],
-                "type": "object",
-            ])
         let config = RealtimeConfig(
             model: "xai/grok-voice-latest",
             instructions: "Use the get_weather tool for any weather question, then answer in one short sentence.",
-            tools: [tool], inputTranscriptionModel: "grok-transcribe")
+            tools: [Self.weatherTool], inputTranscriptionModel: "grok-transcribe")
         let (out, rec, sent) = try await Self.run(
             "xai-tool-call-round", provider: "xai", config: config, responses: 2, seed: seed,
             start: { try await $0.sendText("What is the weather in London?") },
-            onToolCall: { session, call in
-                try await session.sendToolResult(callID: call.callID, output: "It is foggy and 12 degrees in London.")
-            })
+            onToolCall: Self.answerWeather)
         #expect(sent == rec.clientEvents, "seed \(seed)")
         #expect(out.toolCalls.map(\.callID) == ["call-af8ed632-2074-4b5f-b719-7aa47250d3c6-0"])
         #expect(try JSONValue(parsing: Array(out.toolCalls[0].arguments.utf8)) == ["city": "London"])

@@ -105,7 +105,7 @@ package struct FalJobs: JobBackend {
         let endpoint = try kit.endpoint(provider)
         var call = kit.plainCall(
             endpoint, model: "", path: path, method: method,
-            body: body ?? (method == .GET ? [] : Array("{}".utf8)), errors: FalErrors())
+            body: body ?? (method == .GET ? [] : Array("{}".utf8)), errors: FalErrors.dialect)
         if let key = endpoint.apiKey, call.headers.first(name: "authorization") == key {
             call.headers.replaceOrAdd(name: "authorization", value: "Key \(key)")
         }
@@ -191,24 +191,9 @@ package struct FalJobs: JobBackend {
 
 /// fal errors: `{"detail": [{"loc", "msg", "type", "url", "ctx", "input"}]}` (https://docs.fal.ai/model-apis/errors,
 /// 2026-11-25). `content_policy_violation` (422) is a moderation refusal.
-struct FalErrors: ChatDialect {
-    let inner = OpenAIChatDialect(quirks: CompatibleQuirks())
-
-    func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
-        try inner.makeRequest(r, context: context, stream: stream)
-    }
-
-    func parseResponse(_ tape: JSONTape, context: CallContext) throws(LLMError) -> ChatResponse {
-        try inner.parseResponse(tape, context: context)
-    }
-
-    func makeTranslator(context: CallContext) -> any StreamTranslator { inner.makeTranslator(context: context) }
-
-    func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
-        var e = ErrorMapping.map(
-            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: context.keyVariable)
-        guard let first = (try? JSONValue(parsing: body))?["detail"]?.arrayValue?.first else { return e }
+enum FalErrors {
+    static let dialect = NonChatErrors { e, json, _ in
+        guard let first = json["detail"]?.arrayValue?.first else { return }
         if let msg = first["msg"]?.stringValue, !msg.isEmpty { e.message = msg }
         if let type = first["type"]?.stringValue {
             e.providerType = type
@@ -217,7 +202,6 @@ struct FalErrors: ChatDialect {
         if let loc = first["loc"]?.arrayValue?.compactMap(\.stringValue), loc.count > 1 {
             e.param = loc.dropFirst().joined(separator: ".")
         }
-        return e
     }
 }
 

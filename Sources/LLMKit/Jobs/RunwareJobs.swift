@@ -107,7 +107,7 @@ package struct RunwareJobs: JobBackend {
     static func call(_ kit: LLMKit, _ provider: String, _ tasks: [JSONValue]) throws(LLMError) -> PreparedCall {
         kit.plainCall(
             try kit.endpoint(provider), model: "", path: "/v1", body: JSONWriter.bytes(.array(tasks)),
-            errors: RunwareErrors())
+            errors: RunwareErrors.dialect)
     }
 
     /// The items of `taskUUID`: all `success` -> succeeded; any `processing` -> running (with the outputs so far);
@@ -165,29 +165,13 @@ package struct RunwareJobs: JobBackend {
 
 /// Runware errors: `{"errors": [{"code", "message", "parameter", "type", "taskType", "taskUUID", "documentation"}]}`
 /// (https://runware.ai/docs/platform/errors, 2026-11-25).
-struct RunwareErrors: ChatDialect {
-    let inner = OpenAIChatDialect(quirks: CompatibleQuirks())
-
-    func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
-        try inner.makeRequest(r, context: context, stream: stream)
-    }
-
-    func parseResponse(_ tape: JSONTape, context: CallContext) throws(LLMError) -> ChatResponse {
-        try inner.parseResponse(tape, context: context)
-    }
-
-    func makeTranslator(context: CallContext) -> any StreamTranslator { inner.makeTranslator(context: context) }
-
-    func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
-        var e = ErrorMapping.map(
-            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: context.keyVariable)
-        guard let first = (try? JSONValue(parsing: body))?["errors"]?.arrayValue?.first else { return e }
+enum RunwareErrors {
+    static let dialect = NonChatErrors { e, json, context in
+        guard let first = json["errors"]?.arrayValue?.first else { return }
         if let message = first["message"]?.stringValue, !message.isEmpty {
             e.message = message + (e.kind == .authentication ? context.keyVariable.map { " (check \($0))" } ?? "" : "")
         }
         if let code = first["code"]?.stringValue { e.providerCode = code }
         if let parameter = first["parameter"]?.stringValue { e.param = parameter }
-        return e
     }
 }

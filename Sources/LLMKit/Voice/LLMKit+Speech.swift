@@ -67,7 +67,7 @@ extension LLMKit {
             throw unsupported(endpoint, "voice listing", use: "elevenlabs or openai")
         }
         let call = plainCall(
-            endpoint, model: "", path: "/v1/voices", method: .GET, body: [], errors: ElevenLabsErrors())
+            endpoint, model: "", path: "/v1/voices", method: .GET, body: [], errors: ElevenLabsErrors.dialect)
         return try await retry.run { () async throws(LLMError) -> [Voice] in
             let t = try await send(call)
             guard let list = t.member(t.root, "voices") else {
@@ -252,7 +252,7 @@ extension LLMKit {
         }
         var call = plainCall(
             endpoint, model: id.model, path: path, body: body,
-            errors: wire == .elevenLabs ? ElevenLabsErrors() : OpenAIChatDialect(quirks: CompatibleQuirks()))
+            errors: wire == .elevenLabs ? ElevenLabsErrors.dialect : OpenAIChatDialect(quirks: CompatibleQuirks()))
         if mode != .timestamps { call.headers.replaceOrAdd(name: "accept", value: "*/*") }
         return SpeechPlan(
             call: call, provider: id.provider, model: id.model, format: request.format, warnings: warnings)
@@ -343,24 +343,9 @@ extension LLMKit {
 
 /// ElevenLabs errors: `{"detail":{"status":"...","message":"..."}}` (help.elevenlabs.io "API - Error Code 400 or
 /// 401"); the shared mapping reads the rest. `quota_exceeded` (sent with 401) is a billing limit, not a bad key.
-struct ElevenLabsErrors: ChatDialect {
-    let inner = OpenAIChatDialect(quirks: CompatibleQuirks())
-
-    func makeRequest(_ r: ChatRequest, context: CallContext, stream: Bool) throws(LLMError) -> WireRequest {
-        try inner.makeRequest(r, context: context, stream: stream)
-    }
-
-    func parseResponse(_ tape: JSONTape, context: CallContext) throws(LLMError) -> ChatResponse {
-        try inner.parseResponse(tape, context: context)
-    }
-
-    func makeTranslator(context: CallContext) -> any StreamTranslator { inner.makeTranslator(context: context) }
-
-    func mapError(status: Int, headers: HTTPHeaders, body: [UInt8], context: CallContext) -> LLMError {
-        var e = ErrorMapping.map(
-            status: status, headers: headers, body: body, provider: context.provider, model: context.model,
-            keyVariable: context.keyVariable)
-        guard let detail = (try? JSONValue(parsing: body))?["detail"], case .object = detail else { return e }
+enum ElevenLabsErrors {
+    static let dialect = NonChatErrors { e, json, context in
+        guard let detail = json["detail"], case .object = detail else { return }
         let code = detail["status"]?.stringValue
         if let message = detail["message"]?.stringValue, !message.isEmpty {
             e.message = message
@@ -374,6 +359,5 @@ struct ElevenLabsErrors: ChatDialect {
             e.message += " (the account's quota is used up; retrying will not help)"
             e.retryAfter = nil
         }
-        return e
     }
 }
