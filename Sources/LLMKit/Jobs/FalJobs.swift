@@ -38,17 +38,9 @@ package struct FalJobs: JobBackend {
     func submitVideo(_ request: VideoRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
         -> JobStatus
     {
-        var input: JSONValue = ["prompt": .string(request.prompt)]
-        if let image = request.image { input = input.setting("image_url", .string(image.dataURLOrURL)) }
-        if let last = request.lastFrame { input = input.setting("end_image_url", .string(last.dataURLOrURL)) }
-        if let d = request.durationSeconds {
-            input = input.setting("duration", .string(d == d.rounded() ? String(Int(d)) : String(d)))
+        let input = request.snakeCaseInput(image: "image_url", lastFrame: "end_image_url") { d in
+            .string(d == d.rounded() ? String(Int(d)) : String(d))
         }
-        if let a = request.aspectRatio { input = input.setting("aspect_ratio", .string(a)) }
-        if let r = request.resolution { input = input.setting("resolution", .string(r)) }
-        if let n = request.negativePrompt { input = input.setting("negative_prompt", .string(n)) }
-        if let s = request.seed { input = input.setting("seed", .int(s)) }
-        for (k, v) in request.extra?.objectValue ?? [] { input = input.setting(k, v) }
         return try await submit(
             GenerationRequest(model: "\(provider)/\(model)", input: input), model: model, provider: provider, kit: kit)
     }

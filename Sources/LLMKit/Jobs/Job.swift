@@ -215,17 +215,9 @@ package struct ReplicateJobs: JobBackend {
     func submitVideo(_ request: VideoRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
         -> JobStatus
     {
-        var input: JSONValue = ["prompt": .string(request.prompt)]
-        if let image = request.image { input = input.setting("image", .string(image.dataURLOrURL)) }
-        if let last = request.lastFrame { input = input.setting("last_frame", .string(last.dataURLOrURL)) }
-        if let d = request.durationSeconds {
-            input = input.setting("duration", d == d.rounded() ? .int(Int(d)) : .double(d))
+        let input = request.snakeCaseInput(image: "image", lastFrame: "last_frame") { d in
+            d == d.rounded() ? .int(Int(d)) : .double(d)
         }
-        if let a = request.aspectRatio { input = input.setting("aspect_ratio", .string(a)) }
-        if let r = request.resolution { input = input.setting("resolution", .string(r)) }
-        if let n = request.negativePrompt { input = input.setting("negative_prompt", .string(n)) }
-        if let s = request.seed { input = input.setting("seed", .int(s)) }
-        for (k, v) in request.extra?.objectValue ?? [] { input = input.setting(k, v) }
         return try await submit(
             GenerationRequest(model: "\(provider)/\(model)", input: input), model: model, provider: provider, kit: kit)
     }
@@ -296,5 +288,23 @@ package struct ReplicateJobs: JobBackend {
             if let n = Double(String(digits.reversed())), n <= 100 { best = n / 100 }
         }
         return best
+    }
+}
+
+extension VideoRequest {
+    /// The input object most video APIs take (Replicate, fal): `prompt`, the frames under the given names
+    /// (as URLs or `data:` URIs), `duration` as the API spells it, `aspect_ratio`, `resolution`,
+    /// `negative_prompt`, `seed`, then `extra` over all of it.
+    func snakeCaseInput(image: String, lastFrame: String, duration: (Double) -> JSONValue) -> JSONValue {
+        var input: JSONValue = ["prompt": .string(prompt)]
+        if let i = self.image { input = input.setting(image, .string(i.dataURLOrURL)) }
+        if let l = self.lastFrame { input = input.setting(lastFrame, .string(l.dataURLOrURL)) }
+        if let d = durationSeconds { input = input.setting("duration", duration(d)) }
+        if let a = aspectRatio { input = input.setting("aspect_ratio", .string(a)) }
+        if let r = resolution { input = input.setting("resolution", .string(r)) }
+        if let n = negativePrompt { input = input.setting("negative_prompt", .string(n)) }
+        if let s = seed { input = input.setting("seed", .int(s)) }
+        for (k, v) in extra?.objectValue ?? [] { input = input.setting(k, v) }
+        return input
     }
 }
