@@ -54,6 +54,10 @@ public final class LoopbackWebSocketServer: Sendable {
     /// `ws://127.0.0.1:PORT`.
     public let baseURL: String
 
+    /// WebSocket servers' own loop, apart from the HTTP loopback servers' (busy with thousands of 1-7 byte
+    /// writes in a parallel run) and from the client's.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     private init(box: NIOLockedValueBox<State>, channel: any Channel) {
         self.box = box
         self.channel = channel
@@ -89,7 +93,7 @@ public final class LoopbackWebSocketServer: Sendable {
         _ script: [Step], handshake: Handshake = .accept, delivery: CannedResponse.Delivery = .whole
     ) async throws -> LoopbackWebSocketServer {
         let box = NIOLockedValueBox(State())
-        let channel = try await ServerBootstrap(group: LoopbackServer.group)
+        let channel = try await ServerBootstrap(group: Self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 box.withLockedValue { $0.connections += 1 }

@@ -29,7 +29,7 @@ struct LiveTranscriptionTests {
             let live = try await Self.llm(server).liveTranscription(
                 .init(
                     model: "deepgram/nova-3", encoding: "mulaw", sampleRate: 8000, channels: 1, language: "en-US",
-                    utteranceEndMs: 1000, vadEvents: true, keyterms: ["Deepgram", "nova 3"]))
+                    utteranceEndMs: 1000, vadEvents: true, keyterms: ["Deepgram", "nova 3"], pingInterval: nil))
             for c in chunks { try await live.send(audio: c) }
             var results: [LiveTranscriptResult] = []
             var others: [LiveTranscriptEvent] = []
@@ -82,7 +82,7 @@ struct LiveTranscriptionTests {
     @Test func aDroppedStreamIsANetworkError() async throws {
         try await LoopbackWebSocketServer.with([.expect(1), Self.frame("live-results-final"), .expect(1), .drop]) {
             server in
-            let live = try await Self.llm(server).liveTranscription(.init(model: "deepgram/nova-3"))
+            let live = try await Self.llm(server).liveTranscription(.init(model: "deepgram/nova-3", pingInterval: nil))
             try await live.send(audio: [1, 2, 3])
             var finals = 0
             let e = try #require(

@@ -40,7 +40,7 @@ struct SpeechInputTests {
                 SpeechInputOptions(
                     model: "elevenlabs/eleven_flash_v2_5", voice: "21m00Tcm4TlvDq8ikWAM",
                     format: .pcm16(sampleRate: 16000),
-                    voiceSettings: VoiceSettings(stability: 0.5, similarityBoost: 0.8, speed: 1.0)))
+                    voiceSettings: VoiceSettings(stability: 0.5, similarityBoost: 0.8, speed: 1.0), pingInterval: nil))
             var said = ""
             for try await event in llm.stream(ChatRequest(model: "openai/gpt-4o-mini", messages: [.user("hi")])) {
                 if let t = event.text {
@@ -54,6 +54,7 @@ struct SpeechInputTests {
                 chunks.append(c)
                 await speech.close()
             }
+            await server.waitUntilClosed()  // the server may still be reading what the client sent
             #expect(
                 server.requestURI
                     == "/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/stream-input?model_id=eleven_flash_v2_5&output_format=pcm_16000"

@@ -76,7 +76,8 @@ extension LLMKit {
         for k in options.keyterms { query.append("keyterm=\(k.addingPercentEncodingForPath)") }
         // Deepgram keeps the socket alive with KeepAlive messages, not pings; WebSocket pings still detect a dead peer.
         let connection = try await openWebSocket(
-            endpoint, model: id.model, path: "/v1/listen?" + query.joined(separator: "&"))
+            endpoint, model: id.model, path: "/v1/listen?" + query.joined(separator: "&"),
+            pingInterval: options.pingInterval)
         return LiveTranscriptionSession(connection: connection, provider: id.provider, model: id.model)
     }
 }

@@ -16,11 +16,13 @@ public struct SpeechInputOptions: Sendable, Hashable {
     /// Seconds without text before the server closes the socket (`inactivity_timeout`, at most 180).
     public var inactivityTimeout: Int?
     public var language: String?
+    /// How often the client pings the socket; nil: no pings.
+    public var pingInterval: Duration?
 
     public init(
         model: String, voice: String, format: AudioFormat = .mp3(), voiceSettings: VoiceSettings? = nil,
         chunkLengthSchedule: [Int]? = nil, autoMode: Bool = false, inactivityTimeout: Int? = nil,
-        language: String? = nil
+        language: String? = nil, pingInterval: Duration? = .seconds(20)
     ) {
         self.model = model
         self.voice = voice
@@ -30,6 +32,7 @@ public struct SpeechInputOptions: Sendable, Hashable {
         self.autoMode = autoMode
         self.inactivityTimeout = inactivityTimeout
         self.language = language
+        self.pingInterval = pingInterval
     }
 }
 
@@ -163,7 +166,8 @@ extension LLMKit {
         let path =
             "/v1/text-to-speech/\(options.voice.addingPercentEncodingForPath)/stream-input?"
             + query.joined(separator: "&")
-        let connection = try await openWebSocket(endpoint, model: id.model, path: path)
+        let connection = try await openWebSocket(
+            endpoint, model: id.model, path: path, pingInterval: options.pingInterval)
         // The opening message: a single space, then the settings (elevenlabs-python realtime_tts.py).
         var open: JSONValue = ["text": " "]
         if let s = options.voiceSettings {

@@ -22,11 +22,15 @@ public struct LiveTranscriptionOptions: Sendable, Hashable {
     public var endpointingMs: Int?
     /// Words or phrases to favour (Deepgram `keyterm`).
     public var keyterms: [String]
+    /// How often the client pings the socket; the session fails when nothing arrives for another interval.
+    /// nil: no pings (send `keepAlive()` during pauses in the audio either way).
+    public var pingInterval: Duration?
 
     public init(
         model: String, encoding: String? = nil, sampleRate: Int? = nil, channels: Int? = nil,
         language: String? = nil, interimResults: Bool = true, smartFormat: Bool = true, diarize: Bool = false,
-        utteranceEndMs: Int? = nil, vadEvents: Bool = false, endpointingMs: Int? = nil, keyterms: [String] = []
+        utteranceEndMs: Int? = nil, vadEvents: Bool = false, endpointingMs: Int? = nil, keyterms: [String] = [],
+        pingInterval: Duration? = .seconds(20)
     ) {
         self.model = model
         self.encoding = encoding
@@ -40,6 +44,7 @@ public struct LiveTranscriptionOptions: Sendable, Hashable {
         self.vadEvents = vadEvents
         self.endpointingMs = endpointingMs
         self.keyterms = keyterms
+        self.pingInterval = pingInterval
     }
 }
 
