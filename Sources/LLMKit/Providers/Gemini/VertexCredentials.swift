@@ -148,7 +148,9 @@ package struct VertexCredentials: Sendable {
             request.body = .bytes(
                 ByteBuffer(string: "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=\(jwt)"))
             do {
-                let response = try await transport.client.execute(request, timeout: .seconds(30))
+                // The call's own first-byte timeout, like every other request (was a fixed 30 s).
+                let response = try await transport.client.execute(
+                    request, timeout: .init(transport.timeouts.firstByte), logger: transport.logger)
                 let body = try await response.body.collect(upTo: 1 << 20)
                 let json = try? JSONValue(parsing: Array(body.readableBytesView))
                 guard response.status == .ok, let token = json?["access_token"]?.stringValue else {
