@@ -75,7 +75,6 @@ package final class WebSocketConnection: Sendable {
         let requestHead = head
 
         let (stream, continuation) = AsyncThrowingStream<WebSocketMessage, any Error>.makeStream()
-        let state = NIOLockedValueBox<Rejected?>(nil)
         let opened = NIOLockedValueBox<(any Channel)?>(nil)
         let sslContext: NIOSSLContext?
         do {
@@ -114,8 +113,9 @@ package final class WebSocketConnection: Sendable {
                         upgradeRequestHead: requestHead, upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in
                             channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(RejectionCollector(state: state))
-                                return .rejected
+                                let answer = channel.eventLoop.makePromise(of: Rejected.self)
+                                try channel.pipeline.syncOperations.addHandler(RejectionCollector(answer: answer))
+                                return .rejected(answer.futureResult)
                             }
                         })
                     var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: config)
@@ -161,8 +161,9 @@ package final class WebSocketConnection: Sendable {
                 if case .cancelled = reason { connection.closeSoon() }
             }
             return connection
-        case .rejected:
-            let rejected = await state.waitForRejection(on: loop)
+        case .rejected(let answer):
+            // The collector completes the answer at the response's end or when the socket closes, whichever is first.
+            let rejected = (try? await answer.get()) ?? Rejected(status: 0, headers: [:], body: [])
             throw mapRejection(rejected)
         }
     }
@@ -213,7 +214,7 @@ package final class WebSocketConnection: Sendable {
 
     enum Upgrade: Sendable {
         case upgraded(WebSocketClientHandler, HTTPHeaders)
-        case rejected
+        case rejected(EventLoopFuture<Rejected>)
     }
 }
 
@@ -229,11 +230,12 @@ extension String {
 /// Collects the HTTP answer of a server that refused the upgrade.
 private final class RejectionCollector: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPClientResponsePart
-    let state: NIOLockedValueBox<WebSocketConnection.Rejected?>
+    let answer: EventLoopPromise<WebSocketConnection.Rejected>
     var head: HTTPResponseHead?
     var body: [UInt8] = []
+    var done = false
 
-    init(state: NIOLockedValueBox<WebSocketConnection.Rejected?>) { self.state = state }
+    init(answer: EventLoopPromise<WebSocketConnection.Rejected>) { self.answer = answer }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -245,26 +247,14 @@ private final class RejectionCollector: ChannelInboundHandler, @unchecked Sendab
 
     func channelInactive(context: ChannelHandlerContext) { finish(context) }
 
-    private func finish(_ context: ChannelHandlerContext) {
-        let r = WebSocketConnection.Rejected(
-            status: Int(head?.status.code ?? 0), headers: head?.headers ?? [:], body: body)
-        let first = state.withLockedValue { s -> Bool in
-            if s != nil { return false }
-            s = r
-            return true
-        }
-        if first { context.close(promise: nil) }
-    }
-}
+    /// Never leave the promise open (NIO reports a leaked promise), whatever removes the handler.
+    func handlerRemoved(context: ChannelHandlerContext) { finish(context) }
 
-extension NIOLockedValueBox where Value == WebSocketConnection.Rejected? {
-    /// Waits (on the channel's loop timing) until the collector has the whole answer or the socket closed.
-    fileprivate func waitForRejection(on loop: any EventLoop) async -> WebSocketConnection.Rejected {
-        for _ in 0..<500 {
-            if let r = withLockedValue({ $0 }) { return r }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return withLockedValue { $0 } ?? .init(status: 0, headers: [:], body: [])
+    private func finish(_ context: ChannelHandlerContext) {
+        guard !done else { return }
+        done = true
+        answer.succeed(.init(status: Int(head?.status.code ?? 0), headers: head?.headers ?? [:], body: body))
+        context.close(promise: nil)
     }
 }
 
