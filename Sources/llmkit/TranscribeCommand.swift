@@ -64,7 +64,7 @@ struct TranscribeCommand: AsyncParsableCommand {
                 let data = try JSONEncoder.sorted.encode(t)
                 Output.outLine(String(decoding: data, as: UTF8.self))
             } else if diarize, !t.paragraphs.isEmpty {
-                for p in t.paragraphs { Output.outLine("[speaker \(p.speaker.map(String.init) ?? "?")] \(p.text)") }
+                for p in t.paragraphs { Output.outLine("[speaker \(p.speaker ?? "?")] \(p.text)") }
             } else {
                 Output.outLine(t.text)
             }

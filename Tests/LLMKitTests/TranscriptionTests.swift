@@ -73,7 +73,7 @@ struct TranscriptionTests {
         #expect(req.uri == "/v1/listen?model=nova-3&diarize=true")
         #expect(req.json == ["url": "https://dpgr.am/spacewalk.wav"])
         let words = try #require(Self.alternative("prerecorded-nova-3-diarize")?["words"]?.arrayValue)
-        #expect(r.words.map(\.speaker) == words.map { $0["speaker"]?.intValue })
+        #expect(r.words.map(\.speaker) == words.map { $0["speaker"]?.intValue.map(String.init) })
         #expect(r.words.allSatisfy { $0.speaker != nil })
     }
 

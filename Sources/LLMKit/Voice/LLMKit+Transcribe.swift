@@ -114,7 +114,7 @@ package enum DeepgramTranscripts {
                         start: t.member(w, "start").flatMap(t.double) ?? 0,
                         end: t.member(w, "end").flatMap(t.double) ?? 0,
                         confidence: t.member(w, "confidence").flatMap(t.double),
-                        speaker: t.member(w, "speaker").flatMap(t.int)))
+                        speaker: t.member(w, "speaker").flatMap(t.int).map(String.init)))
             }
         }
         return words
@@ -142,7 +142,7 @@ package enum DeepgramTranscripts {
                     Transcript.Paragraph(
                         text: sentences.joined(separator: " "), start: t.member(para, "start").flatMap(t.double) ?? 0,
                         end: t.member(para, "end").flatMap(t.double) ?? 0,
-                        speaker: t.member(para, "speaker").flatMap(t.int)))
+                        speaker: t.member(para, "speaker").flatMap(t.int).map(String.init)))
             }
         }
         let metadata = t.member(t.root, "metadata")

@@ -39,11 +39,13 @@ public struct Transcript: Sendable, Hashable, Codable {
         public var start: Double
         public var end: Double
         public var confidence: Double?
-        public var speaker: Int?
+        /// The speaker's label: Deepgram's number as text (`"0"`), OpenAI's and AssemblyAI's letters (`"A"`),
+        /// ElevenLabs' `speaker_0`, or a known speaker's name.
+        public var speaker: String?
 
         public init(
             word: String, punctuated: String? = nil, start: Double, end: Double, confidence: Double? = nil,
-            speaker: Int? = nil
+            speaker: String? = nil
         ) {
             self.word = word
             self.punctuated = punctuated
@@ -58,9 +60,10 @@ public struct Transcript: Sendable, Hashable, Codable {
         public var text: String
         public var start: Double
         public var end: Double
-        public var speaker: Int?
+        /// The speaker's label, as on `Word.speaker`.
+        public var speaker: String?
 
-        public init(text: String, start: Double, end: Double, speaker: Int? = nil) {
+        public init(text: String, start: Double, end: Double, speaker: String? = nil) {
             self.text = text
             self.start = start
             self.end = end
