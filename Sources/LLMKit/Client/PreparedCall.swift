@@ -41,6 +41,8 @@ package struct PreparedCall: Sendable {
     package var model: ModelInfo?
     package var registry: ModelRegistry
     package var method: HTTPMethod = .POST
+    /// Called as the body is written (long uploads: audio for transcription).
+    package var uploadProgress: (@Sendable (UploadProgress) -> Void)?
 
     package func send(_ transport: HTTPTransport) async throws(LLMError) -> HTTPClientResponse {
         var headers = self.headers
@@ -61,7 +63,8 @@ package struct PreparedCall: Sendable {
             break
         }
         return try await transport.send(
-            url: url, method: method, headers: headers, body: body, provider: endpoint.info.id)
+            url: url, method: method, headers: headers, body: body, provider: endpoint.info.id,
+            progress: uploadProgress)
     }
 
     /// Host (with port), path and query items of an absolute URL.

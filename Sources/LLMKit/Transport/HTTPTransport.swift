@@ -40,12 +40,20 @@ package struct HTTPTransport: Sendable {
     package let logger: Logger
 
     package func send(
-        url: String, method: HTTPMethod = .POST, headers: HTTPHeaders, body: [UInt8], provider: String
+        url: String, method: HTTPMethod = .POST, headers: HTTPHeaders, body: [UInt8], provider: String,
+        progress: (@Sendable (UploadProgress) -> Void)? = nil
     ) async throws(LLMError) -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers = headers
-        if method != .GET { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if method != .GET {
+            if let progress {
+                request.body = .stream(
+                    ProgressReportingBody(bytes: body, report: progress), length: .known(Int64(body.count)))
+            } else {
+                request.body = .bytes(ByteBuffer(bytes: body))
+            }
+        }
         do {
             return try await client.execute(request, timeout: .init(timeouts.firstByte), logger: logger)
         } catch {

@@ -1,16 +1,37 @@
 import LLMKitCore
 
 extension LLMKit {
-    /// Transcribes a recording: Deepgram pre-recorded `POST /v1/listen` (options as query parameters;
-    /// the body is the audio, or `{"url"}`), or OpenAI `/audio/transcriptions` (multipart; whisper-1 with
-    /// word and segment timings, gpt-4o transcribe models text only). Other providers throw `unsupported`.
-    public func transcribe(_ request: TranscriptionRequest) async throws(LLMError) -> Transcript {
+    /// Transcribes a recording.
+    ///
+    /// - Deepgram: pre-recorded `POST /v1/listen` (options as query parameters; the body is the audio, or
+    ///   `{"url"}`), words with confidences and speakers, paragraphs.
+    /// - OpenAI, and OpenAI-compatible servers that serve `/audio/transcriptions` (Groq's Whisper, local
+    ///   servers): multipart; Whisper models with word and segment timings, `gpt-4o-transcribe-diarize`
+    ///   with speaker segments, the other gpt-4o transcribe models text only.
+    /// - ElevenLabs Scribe (`/v1/speech-to-text`) and AssemblyAI (an async transcript, polled until done).
+    ///
+    /// `progress` is called as the audio is uploaded (for long files); it is not called for a URL.
+    public func transcribe(
+        _ request: TranscriptionRequest, progress: (@Sendable (UploadProgress) -> Void)? = nil
+    ) async throws(LLMError) -> Transcript {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
-        if endpoint.info.wire == .openAI { return try await transcribeOpenAI(request, id: id, endpoint: endpoint) }
-        guard endpoint.info.wire == .deepgram else {
-            throw unsupported(endpoint, "transcription", use: "deepgram/nova-3 or openai/whisper-1")
+        switch endpoint.info.wire {
+        case .openAI, .openAICompatible:
+            return try await transcribeOpenAI(request, id: id, endpoint: endpoint, progress: progress)
+        case .deepgram: return try await transcribeDeepgram(request, id: id, endpoint: endpoint, progress: progress)
+        default:
+            throw unsupported(
+                endpoint, "transcription",
+                use: "deepgram/nova-3, openai/gpt-4o-transcribe, groq/whisper-large-v3-turbo, elevenlabs/scribe_v1 or assemblyai/universal")
         }
+    }
+
+    /// Deepgram pre-recorded `POST /v1/listen`.
+    func transcribeDeepgram(
+        _ request: TranscriptionRequest, id: ModelID, endpoint: Endpoint,
+        progress: (@Sendable (UploadProgress) -> Void)?
+    ) async throws(LLMError) -> Transcript {
         var query = ["model=\(id.model.addingPercentEncodingForPath)"]
         if request.smartFormat { query.append("smart_format=true") }
         if request.diarize { query.append("diarize=true") }
@@ -21,81 +42,14 @@ extension LLMKit {
         let call: PreparedCall
         switch request.audio {
         case .data(let bytes, let mime, _):
-            call = plainCall(endpoint, model: id.model, path: path, body: bytes, contentType: mime)
+            var c = plainCall(endpoint, model: id.model, path: path, body: bytes, contentType: mime)
+            c.uploadProgress = progress
+            call = c
         case .url(let url, _):
             call = plainCall(endpoint, model: id.model, path: path, body: JSONWriter.bytes(["url": .string(url)]))
         }
         return try await retry.run { () async throws(LLMError) -> Transcript in
             try DeepgramTranscripts.read(try await send(call), provider: id.provider, model: id.model)
-        }
-    }
-}
-
-extension LLMKit {
-    /// OpenAI `POST /audio/transcriptions` (multipart): `verbose_json` with word and segment timings for
-    /// whisper-1, `json` for the gpt-4o transcribe models (which have no timings).
-    func transcribeOpenAI(_ request: TranscriptionRequest, id: ModelID, endpoint: Endpoint) async throws(LLMError)
-        -> Transcript
-    {
-        guard case .data(let bytes, let mime, let filename) = request.audio else {
-            throw LLMError(
-                .unsupported, "OpenAI transcription takes the audio as bytes, not a URL", provider: id.provider)
-        }
-        var warnings: [Warning] = []
-        if request.diarize {
-            warnings.append(
-                Warning(
-                    code: "parameter_dropped",
-                    message:
-                        "diarization needs gpt-4o-transcribe-diarize's diarized_json, which LLMKit does not read yet"))
-        }
-        if !request.keyterms.isEmpty {
-            warnings.append(
-                Warning(code: "parameter_dropped", message: "OpenAI transcription has no keyterms; not sent"))
-        }
-        let verbose = id.model.hasPrefix("whisper")
-        var form = MultipartForm()
-        let ext = mime.split(separator: "/").last.map(String.init) ?? "wav"
-        form.file("file", filename: filename ?? "audio.\(ext == "mpeg" ? "mp3" : ext)", contentType: mime, data: bytes)
-        form.field("model", id.model)
-        form.field("response_format", verbose ? "verbose_json" : "json")
-        if verbose {
-            form.field("timestamp_granularities[]", "word")
-            form.field("timestamp_granularities[]", "segment")
-        }
-        if let l = request.language { form.field("language", l) }
-        let path = "/audio/transcriptions"
-        let call = plainCall(endpoint, model: id.model, path: path, body: form.bytes(), contentType: form.contentType)
-        let found = warnings
-        return try await retry.run { () async throws(LLMError) -> Transcript in
-            let t = try await send(call)
-            guard let text = t.member(t.root, "text").flatMap(t.string) else {
-                throw LLMError(.decoding, "\(id.provider) answered without text", provider: id.provider)
-            }
-            var words: [Transcript.Word] = []
-            if let list = t.member(t.root, "words") {
-                t.forEachElement(list) { w in
-                    words.append(
-                        Transcript.Word(
-                            word: t.member(w, "word").flatMap(t.string) ?? "",
-                            start: t.member(w, "start").flatMap(t.double) ?? 0,
-                            end: t.member(w, "end").flatMap(t.double) ?? 0))
-                }
-            }
-            var paragraphs: [Transcript.Paragraph] = []
-            if let list = t.member(t.root, "segments") {
-                t.forEachElement(list) { seg in
-                    paragraphs.append(
-                        Transcript.Paragraph(
-                            text: (t.member(seg, "text").flatMap(t.string) ?? "").trimmedWhitespace,
-                            start: t.member(seg, "start").flatMap(t.double) ?? 0,
-                            end: t.member(seg, "end").flatMap(t.double) ?? 0))
-                }
-            }
-            return Transcript(
-                provider: id.provider, model: id.model, text: text,
-                duration: t.member(t.root, "duration").flatMap(t.double), words: words, paragraphs: paragraphs,
-                language: t.member(t.root, "language").flatMap(t.string), warnings: found)
         }
     }
 }

@@ -101,17 +101,7 @@ final class SpeechStreamDriver {
         started = .now
         let plan = try kit.speechPlan(request, mode: .stream)
         self.plan = plan
-        let transport = kit.transport
-        let started = self.started
-        let response = try await kit.retry.run { () async throws(LLMError) -> HTTPClientResponse in
-            let response = try await plan.call.send(transport)
-            let status = Int(response.status.code)
-            guard (200..<300).contains(status) else {
-                let body = try await LLMKit.collect(response, call: plan.call, transport: transport, started: started)
-                throw plan.call.mapError(status: status, headers: response.headers, body: body)
-            }
-            return response
-        }
+        let response = try await kit.openStreaming(plan.call, started: started)
         headers = response.headers
         state = .streaming(response.body.makeAsyncIterator())
     }
