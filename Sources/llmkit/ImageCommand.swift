@@ -14,13 +14,17 @@ struct ImageCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The image model, e.g. openai/gpt-image-1.", valueName: "provider/model"))
+    @Option(
+        help: ArgumentHelp(
+            "The image model: openai/gpt-image-1, stability/stable-image-ultra | stable-image-core | sd3.5-large, gemini/imagen-4.0-generate-001, gemini/gemini-2.5-flash-image (also vertex/...), fal/OWNER/APP, runware/AIR.",
+            valueName: "provider/model"))
     var model: String
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the image.")
     var output: String?
 
-    @Option(help: "Size, e.g. 1024x1024 or auto.") var size: String?
+    @Option(help: "Size, e.g. 1024x1024 or auto; 1K/2K for Google models (Stability and Google use its aspect ratio).")
+    var size: String?
     @Option(help: "Quality: low, medium, high, auto (gpt-image); standard, hd (dall-e-3).") var quality: String?
     @Option(help: "Background: transparent, opaque, auto.") var background: String?
     @Option(help: "Output format: png, jpeg, webp.") var format: String?

@@ -65,6 +65,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case deepgram
         /// ElevenLabs text to speech (HTTP, and the stream-input WebSocket).
         case elevenlabs
+        /// Stability AI image generation (`/v2beta/stable-image/...`, multipart).
+        case stability
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
         case bedrock
     }
@@ -194,6 +196,11 @@ public struct ProviderInfo: Sendable, Hashable {
             setupHint: "create a key at https://elevenlabs.io/app/settings/api-keys", wire: .elevenlabs,
             auth: .header("xi-api-key"), docs: "https://elevenlabs.io/docs/api-reference/text-to-speech/convert",
             offersChat: false),
+        ProviderInfo(
+            id: "stability", displayName: "Stability AI (image generation)", defaultBaseURL: "https://api.stability.ai",
+            keyVariables: ["STABILITY_API_KEY"], baseURLVariable: "STABILITY_BASE_URL", requiresKey: true,
+            setupHint: "create a key at https://platform.stability.ai/account/keys", wire: .stability,
+            docs: "https://platform.stability.ai/docs/api-reference", offersChat: false),
         ProviderInfo(
             id: "azure", displayName: "Azure OpenAI", defaultBaseURL: "",
             keyVariables: ["AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN"], baseURLVariable: "AZURE_OPENAI_ENDPOINT",

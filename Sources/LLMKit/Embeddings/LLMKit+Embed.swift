@@ -54,7 +54,9 @@ extension LLMKit {
         switch info.wire {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma: false
+        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma,
+            .stability:
+            false
         }
     }
 
@@ -108,7 +110,7 @@ extension LLMKit {
             }
             return d
         case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware,
-            .luma:
+            .luma, .stability:
             break
         }
         throw unsupported(

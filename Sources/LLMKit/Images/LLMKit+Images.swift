@@ -1,9 +1,16 @@
 import LLMKitCore
 
 extension LLMKit {
-    /// Generates images (`POST /images/generations`), or edits `request.images` (`/images/edits`,
-    /// multipart) when it is not empty. OpenAI and Azure OpenAI; fal (`fal/OWNER/APP`) and Runware (`runware/AIR`)
-    /// submit a job and wait for it (see `imagesFromJob`); other providers throw `unsupported`.
+    /// Generates images, or edits `request.images` when it is not empty.
+    ///
+    /// - OpenAI and Azure OpenAI: `POST /images/generations`, or `/images/edits` (multipart) with images.
+    /// - Stability AI (`stability/stable-image-ultra`, `stability/stable-image-core`, `stability/sd3.5-large`, …):
+    ///   `/v2beta/stable-image/generate/…` (see `StabilityImages`).
+    /// - Gemini API and Vertex AI: `imagen-*` through `:predict`, `gemini-*image*` through `:generateContent`
+    ///   (see `GoogleImages`).
+    /// - fal (`fal/OWNER/APP`) and Runware (`runware/AIR`) submit a job and wait for it (see `imagesFromJob`).
+    ///
+    /// Other providers throw `unsupported`. Options a provider cannot take are listed in `warnings`.
     public func generateImage(_ request: ImageRequest) async throws(LLMError) -> ImageResponse {
         let id = try ModelID(parsing: request.model)
         let endpoint = try endpoint(id.provider)
@@ -11,9 +18,18 @@ extension LLMKit {
         switch endpoint.info.wire {
         case .openAI: prefix = ""
         case .azure: prefix = "/openai/v1"
-        case .fal, .runware: return try await imagesFromJob(request, id: id, wire: endpoint.info.wire)
+        case .stability: return try await stabilityImages(request, id: id, endpoint: endpoint)
+        case .gemini, .vertex: return try await googleImages(request, id: id, endpoint: endpoint)
+        case .fal, .runware:
+            var r = try await imagesFromJob(request, id: id, wire: endpoint.info.wire)
+            r.warnings += Self.unmapped(request, provider: id.provider)
+            return r
         default:
-            throw unsupported(endpoint, "image", use: "openai/gpt-image-1")
+            throw unsupported(
+                endpoint, "image",
+                use:
+                    "openai/gpt-image-1, stability/stable-image-core, gemini/imagen-4.0-generate-001 or gemini/gemini-2.5-flash-image"
+            )
         }
         let options: [(String, String?)] = [
             ("size", request.size), ("quality", request.quality), ("background", request.background),
@@ -56,8 +72,24 @@ extension LLMKit {
         }
         let call = plainCall(endpoint, model: id.model, path: path, body: body, contentType: contentType)
         let format = request.outputFormat ?? "png"
+        let warnings = Self.unmapped(request, provider: id.provider)
         return try await retry.run { () async throws(LLMError) -> ImageResponse in
-            try Self.images(try await send(call), provider: id.provider, model: id.model, format: format)
+            var r = try Self.images(try await send(call), provider: id.provider, model: id.model, format: format)
+            r.warnings += warnings
+            return r
+        }
+    }
+
+    /// Warnings for the options only Stability AI and Google map (OpenAI, Azure, fal and Runware drop them).
+    static func unmapped(_ request: ImageRequest, provider: String) -> [Warning] {
+        var names: [String] = []
+        if request.aspectRatio != nil { names.append("aspectRatio (use size)") }
+        if request.negativePrompt != nil { names.append("negativePrompt") }
+        if request.seed != nil { names.append("seed") }
+        if request.strength != nil { names.append("strength") }
+        if request.extra != nil { names.append("extra") }
+        return names.map {
+            Warning(code: "parameter_dropped", message: "\($0): not mapped for \(provider) images; not sent")
         }
     }
 

@@ -106,8 +106,7 @@ struct GoogleVideoJobs: JobBackend {
         let id = "\(provider):\(name)"
         guard t.member(root, "done").flatMap(t.bool) == true else { return JobStatus(id: id, state: .running) }
         if let e = t.member(root, "error") {
-            let message = t.member(e, "message").flatMap(t.string) ?? t.rawText(e)
-            return JobStatus(id: id, state: .failed, error: message)
+            return JobStatus(id: id, state: .failed, error: Self.failure(t, e))
         }
         guard let response = t.member(root, "response") else {
             return JobStatus(id: id, state: .failed, error: "the operation ended without a response")
@@ -138,11 +137,38 @@ struct GoogleVideoJobs: JobBackend {
             if let list = t.member(body, "raiMediaFilteredReasons") {
                 t.forEachElement(list) { r in if let s = t.string(r) { reasons.append(s) } }
             }
-            let reason =
-                reasons.isEmpty
-                ? "the operation finished without a video" : "safety filter: " + reasons.joined(separator: "; ")
-            return JobStatus(id: id, state: .failed, error: reason)
+            let filtered = t.member(body, "raiMediaFilteredCount").flatMap(t.int) ?? 0
+            guard filtered > 0 || !reasons.isEmpty else {
+                return JobStatus(id: id, state: .failed, error: "the operation finished without a video")
+            }
+            // "safety filter" makes Job.wait() throw .contentFiltered.
+            let count = filtered > 0 ? "\(filtered) video\(filtered == 1 ? "" : "s") removed" : "videos removed"
+            let why = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
+            return JobStatus(id: id, state: .failed, error: "safety filter (\(count))\(why)")
         }
         return JobStatus(id: id, state: .succeeded, progress: 1, outputs: outputs)
     }
+
+    /// A `google.rpc.Status` (`{code, message, details?}`) as a failure reason: `CODE_NAME (code): message`.
+    /// A message from the Responsible AI filter is marked "safety filter" (so `Job.wait()` throws
+    /// `.contentFiltered`).
+    static func failure(_ t: JSONTape, _ e: Int) -> String {
+        let code = t.member(e, "code").flatMap(t.int)
+        let message = t.member(e, "message").flatMap(t.string) ?? t.rawText(e)
+        var head = code.map { c in rpcCodes.indices.contains(c) ? "\(rpcCodes[c]) (\(c))" : "code \(c)" } ?? ""
+        let lowered = message.lowercased()
+        if lowered.contains("responsible ai") || lowered.contains("support codes")
+            || lowered.contains("usage guidelines")
+        {
+            head = "safety filter" + (head.isEmpty ? "" : ", " + head)
+        }
+        return head.isEmpty ? message : head + ": " + message
+    }
+
+    /// google.rpc.Code names by number (https://github.com/googleapis/googleapis/blob/master/google/rpc/code.proto).
+    static let rpcCodes = [
+        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+        "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    ]
 }

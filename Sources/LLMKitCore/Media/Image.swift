@@ -17,10 +17,23 @@ public struct ImageRequest: Sendable, Hashable {
     public var images: [MediaSource]
     /// A PNG mask for edits: transparent where the image should change.
     public var mask: MediaSource?
+    /// `16:9`, `1:1`, ... for providers that take an aspect ratio rather than a size (Stability AI, Imagen, Gemini).
+    public var aspectRatio: String?
+    /// What the image should not show (Stability AI; Imagen on Vertex AI).
+    public var negativePrompt: String?
+    /// A seed for reproducible results, where the provider takes one.
+    public var seed: Int?
+    /// How far an image-to-image result may move away from `images[0]`: 0 keeps it, 1 ignores it (Stability AI).
+    public var strength: Double?
+    /// Provider-specific fields sent as given (Stability AI form fields such as `style_preset`; Imagen
+    /// `parameters` such as `personGeneration`; Gemini `generationConfig` members).
+    public var extra: JSONValue?
 
     public init(
         model: String, prompt: String, count: Int? = nil, size: String? = nil, quality: String? = nil,
-        background: String? = nil, outputFormat: String? = nil, images: [MediaSource] = [], mask: MediaSource? = nil
+        background: String? = nil, outputFormat: String? = nil, images: [MediaSource] = [], mask: MediaSource? = nil,
+        aspectRatio: String? = nil, negativePrompt: String? = nil, seed: Int? = nil, strength: Double? = nil,
+        extra: JSONValue? = nil
     ) {
         self.model = model
         self.prompt = prompt
@@ -31,6 +44,11 @@ public struct ImageRequest: Sendable, Hashable {
         self.outputFormat = outputFormat
         self.images = images
         self.mask = mask
+        self.aspectRatio = aspectRatio
+        self.negativePrompt = negativePrompt
+        self.seed = seed
+        self.strength = strength
+        self.extra = extra
     }
 }
 
@@ -62,12 +80,18 @@ public struct ImageResponse: Sendable, Hashable, Codable {
     public var images: [GeneratedImage]
     public var usage: Usage?
     public var warnings: [Warning]
+    /// Text the model wrote alongside the images (Gemini native image output), nil when there was none.
+    public var text: String?
 
-    public init(model: String, provider: String, images: [GeneratedImage], usage: Usage?, warnings: [Warning] = []) {
+    public init(
+        model: String, provider: String, images: [GeneratedImage], usage: Usage?, warnings: [Warning] = [],
+        text: String? = nil
+    ) {
         self.model = model
         self.provider = provider
         self.images = images
         self.usage = usage
         self.warnings = warnings
+        self.text = text
     }
 }
