@@ -84,6 +84,7 @@ struct ProvidersCommand: AsyncParsableCommand {
         case .luma: "luma"
         case .deepgram: "deepgram"
         case .elevenlabs: "elevenlabs"
+        case .assemblyAI: "assemblyai"
         case .stability: "stability"
         }
     }

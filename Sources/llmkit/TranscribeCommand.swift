@@ -11,13 +11,23 @@ struct TranscribeCommand: AsyncParsableCommand {
         discussion: "Errors are printed to stderr as JSON with exit code 1."
     )
 
-    @Option(help: ArgumentHelp("The speech model, e.g. deepgram/nova-3.", valueName: "provider/model"))
+    @Option(
+        help: ArgumentHelp(
+            "The speech model: deepgram/nova-3, openai/whisper-1, elevenlabs/scribe_v2, assemblyai/universal-3-pro.",
+            valueName: "provider/model"))
     var model: String = "deepgram/nova-3"
 
     @Flag(help: "Label speakers.") var diarize = false
     @Option(help: "The spoken language (BCP-47), when known.") var language: String?
     @Option(help: "Override the provider's base URL.") var baseURL: String?
     @Flag(help: "Print the whole transcript (words, timings, speakers, paragraphs) as JSON.") var json = false
+    @Flag(help: "Translate the speech into English text (openai/whisper-1, groq/whisper-large-v3).")
+    var translate = false
+    @Flag(help: "Print the text as the provider produces it (OpenAI's gpt-4o transcribe models stream).")
+    var stream = false
+    @Flag(
+        help: "Show upload progress on stderr (on by default for files of 1 MB or more when stderr is a terminal).")
+    var progress = false
 
     @Flag(help: "Stream: read audio from FILE (or stdin when FILE is - or absent) and print results as they come.")
     var live = false
@@ -32,6 +42,8 @@ struct TranscribeCommand: AsyncParsableCommand {
     func validate() throws {
         if !live, file == nil || file == "-" { throw ValidationError("give an audio file or URL (or use --live)") }
         if encoding != nil, sampleRate == nil { throw ValidationError("--encoding needs --sample-rate") }
+        if translate, live || stream { throw ValidationError("--translate cannot be combined with --live or --stream") }
+        if stream, live { throw ValidationError("--stream is for files; --live already prints as it hears") }
     }
 
     func run() async throws {
@@ -57,9 +69,46 @@ struct TranscribeCommand: AsyncParsableCommand {
             let id = try ModelID(parsing: model)
             var settings: [String: ProviderSettings] = [:]
             if let baseURL { settings[id.provider] = ProviderSettings(baseURL: baseURL) }
-            let t = try await LLMKit(providers: settings, environment: environment).transcribe(
-                TranscriptionRequest(model: model, audio: audio, language: language, diarize: diarize, paragraphs: true)
-            )
+            let llm = LLMKit(providers: settings, environment: environment)
+            let request = TranscriptionRequest(
+                model: model, audio: audio, language: language, diarize: diarize,
+                paragraphs: diarize || model.hasPrefix("deepgram/"))
+            var report: (@Sendable (UploadProgress) -> Void)?
+            if case .data(let bytes, _, _) = audio, progress || (bytes.count >= 1 << 20 && isatty(2) == 1) {
+                let line = ProgressLine()
+                report = { (p: UploadProgress) -> Void in
+                    line.show(p)
+                    if p.sent == p.total { line.end() }
+                }
+            }
+            let t: Transcript
+            if stream {
+                var done: Transcript?
+                var printed = false
+                for try await event in llm.transcribeStream(request) {
+                    switch event {
+                    case .textDelta(let d):
+                        if !json {
+                            Output.out(d)
+                            printed = true
+                        }
+                    case .segment(let s):
+                        if !json, diarize { Output.errLine("[speaker \(s.speaker ?? "?")] \(s.text)") }
+                    case .done(let whole): done = whole
+                    }
+                }
+                guard let done else { throw LLMError(.decoding, "the transcription stream ended without a transcript") }
+                t = done
+                if !json {
+                    // Deltas were printed as they came; a model that does not stream printed nothing yet.
+                    Output.outLine(printed ? "" : t.text)
+                    return
+                }
+            } else if translate {
+                t = try await llm.translate(request, progress: report)
+            } else {
+                t = try await llm.transcribe(request, progress: report)
+            }
             if json {
                 let data = try JSONEncoder.sorted.encode(t)
                 Output.outLine(String(decoding: data, as: UTF8.self))

@@ -95,5 +95,15 @@ final class ProgressLine: @unchecked Sendable {
         Output.err(line)
     }
 
+    /// An upload: a bar, megabytes sent of the total, elapsed time.
+    func show(_ p: UploadProgress) {
+        let seconds = Int((ContinuousClock.now - started).components.seconds)
+        let filled = Int((p.fraction * 20).rounded())
+        let mb = { (n: Int) in String(format: "%.1f", Double(n) / 1_048_576) }
+        Output.err(
+            "\r[upload] " + String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled)
+                + " \(Int((p.fraction * 100).rounded()))% \(mb(p.sent))/\(mb(p.total)) MB \(seconds)s   ")
+    }
+
     func end() { Output.errLine("") }
 }

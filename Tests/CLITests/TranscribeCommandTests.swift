@@ -31,4 +31,44 @@ struct TranscribeCommandTests {
             #expect(server.requests.first?.uri == "/v1/listen?model=nova-3&smart_format=true&paragraphs=true")
         }
     }
+
+    @Test(
+        "--stream prints OpenAI's deltas as they come; --translate posts to /audio/translations; --progress draws the upload"
+    )
+    func streamTranslateProgress() async throws {
+        let dir = try TempDir()
+        let file = dir.url.appendingPathComponent("talk.wav")
+        try Data(repeating: 7, count: 200_000).write(to: file)
+        try await LoopbackServer.with([
+            CannedResponse(
+                headers: [("content-type", "text/event-stream")],
+                body: try Fixture.bytes("voice/openai-audio/transcription-stream.sse")),
+            try Fixture.response("voice/openai-audio/translation-whisper-1.json"),
+        ]) { server in
+            let env = CLI.environment(["OPENAI_API_KEY": CLI.secret])
+            let streamed = try await CLI.run(
+                [
+                    "transcribe", "--model", "openai/gpt-4o-mini-transcribe", "--base-url", server.baseURL + "/v1",
+                    "--stream", file.path,
+                ], environment: env)
+            #expect(streamed.status == 0, "stderr: \(streamed.stderr)")
+            #expect(
+                streamed.stdout
+                    == "I see skies of blue and clouds of white, the bright blessed days, the dark sacred nights, and I think to myself, what a wonderful world.\n"
+            )
+            let translated = try await CLI.run(
+                [
+                    "transcribe", "--model", "openai/whisper-1", "--base-url", server.baseURL + "/v1", "--translate",
+                    "--progress", file.path,
+                ], environment: env)
+            #expect(translated.status == 0, "stderr: \(translated.stderr)")
+            #expect(
+                translated.stdout
+                    == "Hello, my name is Wolfgang and I come from Germany. Where are you heading today?\n")
+            #expect(translated.stderr.contains("[upload]"))
+            #expect(translated.stderr.contains("100%"))
+            #expect(server.requests.map(\.uri) == ["/v1/audio/transcriptions", "/v1/audio/translations"])
+            #expect(!translated.stderr.contains(CLI.secret) && !streamed.stderr.contains(CLI.secret))
+        }
+    }
 }

@@ -143,7 +143,7 @@ struct OpenAITranscriptionTests {
             let t = try await Self.client("openai", server).transcribe(
                 TranscriptionRequest(
                     model: "openai/gpt-4o-transcribe-diarize", audio: .data([1, 2], mimeType: "audio/wav"),
-                    diarize: true))
+                    diarize: true, speakerCount: 2))
             #expect(t.paragraphs.map(\.speaker) == ["agent", "A", "agent"])
             #expect(
                 t.paragraphs.map(\.text) == [
@@ -154,7 +154,8 @@ struct OpenAITranscriptionTests {
             #expect(t.paragraphs.map(\.end) == [4.7, 11.8, 18.5])
             #expect(t.duration == 27.4)
             #expect(t.text.hasPrefix("Agent: Thanks for calling OpenAI support.\nA: Hi"))
-            #expect(t.warnings.isEmpty)
+            #expect(t.warnings.map(\.code) == ["parameter_dropped"])
+            #expect(t.warnings.first?.message.hasPrefix("speakerCount") == true)
             let form = try Self.form(try #require(server.requests.first))
             #expect(form.map(\.1).dropFirst() == ["gpt-4o-transcribe-diarize", "diarized_json", "auto"])
         }

@@ -214,7 +214,7 @@ extension LLMKit {
             return (GeminiDialect(vertex: nil), "google")
         case .openAICompatible(let quirks): return (OpenAIChatDialect(quirks: quirks), endpoint.info.id)
         case .bedrock: return (BedrockDialect(), "bedrock")
-        case .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma, .stability:
+        case .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma, .assemblyAI, .stability:
             return (OpenAIChatDialect(quirks: CompatibleQuirks()), "replicate")  // no chat: refused earlier
         case .vertexEndpoint:
             guard case .vertex(let c) = endpoint.auth else {

@@ -65,6 +65,8 @@ public struct ProviderInfo: Sendable, Hashable {
         case deepgram
         /// ElevenLabs text to speech (HTTP, and the stream-input WebSocket).
         case elevenlabs
+        /// AssemblyAI speech to text: an async transcript job (`/v2/transcript`), polled until done.
+        case assemblyAI
         /// Stability AI image generation (`/v2beta/stable-image/...`, multipart).
         case stability
         /// Amazon Bedrock Converse, signed with SigV4 (or a Bedrock API key).
@@ -196,6 +198,15 @@ public struct ProviderInfo: Sendable, Hashable {
             setupHint: "create a key at https://elevenlabs.io/app/settings/api-keys", wire: .elevenlabs,
             auth: .header("xi-api-key"), docs: "https://elevenlabs.io/docs/api-reference/text-to-speech/convert",
             offersChat: false),
+        // AssemblyAI takes the raw key in `Authorization` (no scheme).
+        ProviderInfo(
+            id: "assemblyai", displayName: "AssemblyAI (speech to text, as jobs)",
+            defaultBaseURL: "https://api.assemblyai.com", keyVariables: ["ASSEMBLYAI_API_KEY"],
+            baseURLVariable: "ASSEMBLYAI_BASE_URL", requiresKey: true,
+            setupHint:
+                "create a key at https://www.assemblyai.com/dashboard/api-keys; for EU data residency set ASSEMBLYAI_BASE_URL=https://api.eu.assemblyai.com",
+            wire: .assemblyAI, auth: .header("authorization"),
+            docs: "https://www.assemblyai.com/docs/api-reference/transcripts/submit", offersChat: false),
         ProviderInfo(
             id: "stability", displayName: "Stability AI (image generation)", defaultBaseURL: "https://api.stability.ai",
             keyVariables: ["STABILITY_API_KEY"], baseURLVariable: "STABILITY_BASE_URL", requiresKey: true,

@@ -55,7 +55,7 @@ extension LLMKit {
         case .openAI, .azure, .gemini, .vertex, .cohere: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
         case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma,
-            .stability:
+            .assemblyAI, .stability:
             false
         }
     }
@@ -110,7 +110,7 @@ extension LLMKit {
             }
             return d
         case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware,
-            .luma, .stability:
+            .luma, .assemblyAI, .stability:
             break
         }
         throw unsupported(

@@ -64,32 +64,31 @@ public struct JobUpdates: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(
-            job: job, interval: pollInterval, maxInterval: maxPollInterval, deadline: ContinuousClock.now + timeout)
+            job: job,
+            backoff: PollBackoff(
+                interval: pollInterval, maxInterval: maxPollInterval, deadline: ContinuousClock.now + timeout))
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         let job: Job
-        var interval: Duration
-        let maxInterval: Duration
-        let deadline: ContinuousClock.Instant
+        var backoff: PollBackoff
         var first = true
         var done = false
 
         public mutating func next() async throws(LLMError) -> JobStatus? {
             guard !done else { return nil }
             if !first {
-                guard ContinuousClock.now + interval < deadline else {
+                let id = job.id
+                do {
+                    try await backoff.sleep(
+                        provider: job.provider,
+                        timedOut:
+                            "job \(id) is still running after the wait timeout; resume with LLMKit.job(id: \"\(id)\")",
+                        cancelled: "waiting for job \(id) was cancelled")
+                } catch {
                     done = true
-                    throw LLMError(
-                        .timeout,
-                        "job \(job.id) is still running after the wait timeout; resume with LLMKit.job(id: \"\(job.id)\")",
-                        provider: job.provider, timeoutPhase: .total)
+                    throw error
                 }
-                do { try await Task.sleep(for: interval) } catch {
-                    done = true
-                    throw LLMError(.cancelled, "waiting for job \(job.id) was cancelled", provider: job.provider)
-                }
-                interval = Swift.min(interval * 1.5, maxInterval)
             }
             first = false
             let s = try await job.status()
@@ -113,6 +112,30 @@ public struct JobUpdates: AsyncSequence, Sendable {
             }
             return s
         }
+    }
+}
+
+/// The waits between polls of a provider-side job, shared by `JobUpdates` and AssemblyAI transcripts: the first
+/// after `interval`, then 1.5 times longer each time up to `maxInterval`, never past `deadline`. Each poll itself
+/// goes through the client's `RetryPolicy` (429 and 5xx answers are retried, `retry-after` honoured).
+struct PollBackoff: Sendable {
+    var interval: Duration
+    let maxInterval: Duration
+    let deadline: ContinuousClock.Instant
+
+    /// Sleeps until the next poll. Throws `.timeout` (phase `.total`) with `timedOut` when the next poll would
+    /// come after the deadline, and `.cancelled` with `cancelled` when the task is cancelled.
+    mutating func sleep(
+        provider: String, requestID: String? = nil, timedOut: @autoclosure () -> String,
+        cancelled: @autoclosure () -> String
+    ) async throws(LLMError) {
+        guard ContinuousClock.now + interval < deadline else {
+            throw LLMError(.timeout, timedOut(), provider: provider, requestID: requestID, timeoutPhase: .total)
+        }
+        do { try await Task.sleep(for: interval) } catch {
+            throw LLMError(.cancelled, cancelled(), provider: provider, requestID: requestID)
+        }
+        interval = Swift.min(interval * 1.5, maxInterval)
     }
 }
 

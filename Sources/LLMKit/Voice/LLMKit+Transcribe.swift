@@ -19,11 +19,15 @@ extension LLMKit {
         switch endpoint.info.wire {
         case .openAI, .openAICompatible:
             return try await transcribeOpenAI(request, id: id, endpoint: endpoint, progress: progress)
+        case .elevenlabs: return try await transcribeElevenLabs(request, id: id, endpoint: endpoint)
+        case .assemblyAI: return try await transcribeAssemblyAI(request, id: id, endpoint: endpoint)
         case .deepgram: return try await transcribeDeepgram(request, id: id, endpoint: endpoint, progress: progress)
         default:
             throw unsupported(
                 endpoint, "transcription",
-                use: "deepgram/nova-3, openai/gpt-4o-transcribe, groq/whisper-large-v3-turbo, elevenlabs/scribe_v1 or assemblyai/universal")
+                use:
+                    "deepgram/nova-3, openai/gpt-4o-transcribe, groq/whisper-large-v3-turbo, elevenlabs/scribe_v2 or assemblyai/universal-3-pro"
+            )
         }
     }
 
@@ -48,9 +52,32 @@ extension LLMKit {
         case .url(let url, _):
             call = plainCall(endpoint, model: id.model, path: path, body: JSONWriter.bytes(["url": .string(url)]))
         }
+        let warnings = Self.unhonoured(request, speakerCount: true, audioEvents: true)
         return try await retry.run { () async throws(LLMError) -> Transcript in
-            try DeepgramTranscripts.read(try await send(call), provider: id.provider, model: id.model)
+            var t = try DeepgramTranscripts.read(try await send(call), provider: id.provider, model: id.model)
+            t.warnings = warnings
+            return t
         }
+    }
+
+    /// Warnings for the request options a provider has no parameter for.
+    static func unhonoured(_ request: TranscriptionRequest, speakerCount: Bool, audioEvents: Bool) -> [Warning] {
+        var warnings: [Warning] = []
+        if speakerCount, request.speakerCount != nil {
+            warnings.append(
+                Warning(
+                    code: "parameter_dropped",
+                    message: "speakerCount: this provider finds the number of speakers itself; not sent"))
+        }
+        if audioEvents, request.audioEvents {
+            warnings.append(
+                Warning(
+                    code: "parameter_dropped",
+                    message:
+                        "audioEvents: this provider does not tag non-speech sounds (use elevenlabs/scribe_v2); not sent"
+                ))
+        }
+        return warnings
     }
 }
 

@@ -89,6 +89,7 @@ struct OpenAITranscription {
                     code: "parameter_dropped",
                     message: "\(id.model) does not label speakers; use openai/gpt-4o-transcribe-diarize"))
         }
+        warnings += LLMKit.unhonoured(request, speakerCount: true, audioEvents: true)
         if !request.keyterms.isEmpty {
             warnings.append(
                 Warning(code: "parameter_dropped", message: "OpenAI transcription has no keyterms; not sent"))

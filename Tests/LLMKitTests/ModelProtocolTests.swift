@@ -1,0 +1,90 @@
+import Foundation
+import LLMKit
+import LLMKitCore
+import LLMKitTesting
+import Testing
+
+/// Application code written against one modality's protocol runs on the real client and on
+/// LLMKitTesting's scripted models alike.
+@Suite("Model protocols and scripted models")
+struct ModelProtocolTests {
+    /// What an application would write: it needs something that transcribes, nothing more.
+    static func caption(_ audio: [UInt8], model: String, using m: some TranscriptionModel) async throws(LLMError)
+        -> String
+    {
+        let t = try await m.transcribe(TranscriptionRequest(model: model, audio: .data(audio, mimeType: "audio/flac")))
+        return "[\(t.provider)] \(t.text)"
+    }
+
+    @Test("the same function runs on LLMKit (a replayed Groq answer) and on a scripted model")
+    func sameCodeBothWays() async throws {
+        try await LoopbackServer.with([
+            CannedResponse(
+                headers: [("content-type", "application/json")],
+                body: Fixture.bytes("voice/groq/transcription-json.json"))
+        ]) { server in
+            let llm = LLMKit(
+                providers: ["groq": ProviderSettings(apiKey: "k", baseURL: server.baseURL + "/openai/v1")],
+                environment: [:], retry: .none)
+            let real = try await Self.caption([1], model: "groq/whisper-large-v3", using: llm.transcription)
+            #expect(real == "[groq] Hello from the Versal AISDK.")
+        }
+        let scripted = ScriptedTranscriptionModel([
+            .success(Transcript(provider: "test", model: "m", text: "scripted words")),
+            .failure(LLMError(.rateLimited, "slow down", provider: "test")),
+        ])
+        #expect(try await Self.caption([1, 2], model: "test/m", using: scripted) == "[test] scripted words")
+        await #expect(throws: LLMError.self) { try await Self.caption([3], model: "test/m", using: scripted) }
+        do {
+            _ = try await Self.caption([4], model: "test/m", using: scripted)
+            Issue.record("a script with no answers left must throw")
+        } catch {
+            #expect(error.kind == .invalidRequest)
+            #expect(error.message.contains("no answer left"))
+        }
+        #expect(
+            scripted.script.requests.map(\.audio) == [
+                .data([1, 2], mimeType: "audio/flac"), .data([3], mimeType: "audio/flac"),
+                .data([4], mimeType: "audio/flac"),
+            ])
+    }
+
+    @Test("llm.video resumes a stored job id; a malformed id or an unknown provider says what is wrong")
+    func videoJobByID() throws {
+        let llm = LLMKit(providers: ["replicate": ProviderSettings(apiKey: "r")], environment: [:])
+        let job = try llm.video.job(id: "replicate:ufawqhfynnddngldkgtslldrkq")
+        #expect(job.id == "replicate:ufawqhfynnddngldkgtslldrkq")
+        #expect(throws: LLMError.self) { try llm.video.job(id: "no-colon") }
+        do {
+            _ = try llm.video.job(id: "nosuchprovider:abc")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .notConfigured || error.kind == .invalidRequest)
+            #expect(error.message.contains("nosuchprovider"))
+        }
+    }
+
+    @Test("scripted image, speech and embedding models answer in order and record requests")
+    func scriptedModalities() async throws {
+        let images = ScriptedImageModel([
+            .success(
+                ImageResponse(
+                    model: "m", provider: "t", images: [GeneratedImage(data: [0x89, 0x50], mimeType: "image/png")],
+                    usage: nil))
+        ])
+        let r = try await images.generateImage(ImageRequest(model: "t/m", prompt: "a fox"))
+        #expect(r.images.first?.data == [0x89, 0x50])
+        #expect(images.script.requests.map(\.prompt) == ["a fox"])
+        let speech = ScriptedSpeechModel([.failure(LLMError(.contentFiltered, "no", provider: "t"))])
+        do {
+            _ = try await speech.speak(SpeechRequest(model: "t/m", text: "hi"))
+            Issue.record("expected the scripted error")
+        } catch {
+            #expect(error.kind == .contentFiltered)
+        }
+        let embed = ScriptedEmbeddingModel([
+            .success(EmbeddingResponse(model: "m", provider: "t", embeddings: [[0.25, -0.5]], usage: nil))
+        ])
+        #expect(try await embed.embed(EmbeddingRequest(model: "t/m", inputs: ["x"])).embeddings == [[0.25, -0.5]])
+    }
+}
