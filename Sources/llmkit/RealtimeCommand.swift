@@ -4,15 +4,18 @@ import LLMKit
 import LLMKitCore
 
 /// `llmkit realtime --model xai/grok-voice-latest --in question.wav --out answer.wav`: one spoken turn
-/// through a realtime voice session.
+/// through a realtime voice session (OpenAI, xAI or Gemini Live).
 struct RealtimeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "realtime",
         abstract: "Send one spoken (or typed) turn to a realtime voice model and save the spoken answer.",
         discussion: """
-            The input WAV (16-bit PCM, any rate, mono or stereo) is converted to 24 kHz mono and sent in
-            100 ms chunks, then committed as one turn. The answer's transcript is printed; its audio is
-            written to --out as a 24 kHz mono WAV. Errors are printed to stderr as JSON with exit code 1.
+            The input WAV (16-bit PCM, any rate, mono or stereo) is converted to mono at the session's input
+            rate (24 kHz on OpenAI and xAI, 16 kHz on Gemini) and sent in 100 ms chunks, then committed as one
+            turn. The answer's transcript is printed; its audio is written to --out as a mono WAV at the
+            session's output rate (24 kHz). Models: openai/gpt-realtime, xai/grok-voice-latest,
+            gemini/gemini-2.5-flash-native-audio-preview-09-2025. Errors are printed to stderr as JSON with
+            exit code 1.
             """
     )
 
@@ -32,13 +35,13 @@ struct RealtimeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var pcm: [UInt8] = []
+        var wav: WAVAudio?
         if let input {
             guard let data = FileManager.default.contents(atPath: input) else {
                 throw ValidationError("cannot read \(input)")
             }
             do {
-                pcm = try WAVAudio(parsing: [UInt8](data)).mono(at: 24_000).pcm16
+                wav = try WAVAudio(parsing: [UInt8](data))
             } catch {
                 throw ValidationError("\(input): \(error)")
             }
@@ -54,15 +57,17 @@ struct RealtimeCommand: AsyncParsableCommand {
                     turnDetection: input == nil ? .serverVAD() : .manual))
             if let text {
                 try await session.sendText(text)
-            } else {
+            } else if let wav {
+                let pcm = wav.mono(at: session.inputSampleRate).pcm16
+                let chunk = session.inputSampleRate / 10 * 2  // 100 ms of PCM16
                 var offset = 0
                 while offset < pcm.count {
-                    let end = min(pcm.count, offset + 4_800)
+                    let end = min(pcm.count, offset + chunk)
                     try await session.appendAudio(pcm[offset..<end])
                     offset = end
                 }
                 try await session.commitAudio()
-                try await session.createResponse()
+                if !session.respondsToCommittedAudio { try await session.createResponse() }
             }
             var audio: [UInt8] = []
             var transcript = ""
@@ -85,12 +90,13 @@ struct RealtimeCommand: AsyncParsableCommand {
             await session.close()
             if !json { Output.outLine("") }
             if let output {
-                let wav = WAVAudio(sampleRate: 24_000, pcm16: audio).fileBytes
-                guard FileManager.default.createFile(atPath: output, contents: Data(wav)) else {
+                let rate = session.outputSampleRate
+                let file = WAVAudio(sampleRate: rate, pcm16: audio).fileBytes
+                guard FileManager.default.createFile(atPath: output, contents: Data(file)) else {
                     throw ValidationError("cannot write \(output)")
                 }
                 Output.err(
-                    "llmkit: wrote \(output) (\(String(format: "%.2f", Double(audio.count) / 48_000)) s of audio)"
+                    "llmkit: wrote \(output) (\(String(format: "%.2f", Double(audio.count) / Double(rate * 2))) s of audio)"
                         + (usage.map { ", \($0.inputTokens) tokens in, \($0.outputTokens) out" } ?? "") + "\n")
             }
             _ = transcript
@@ -127,6 +133,12 @@ struct RealtimeCommand: AsyncParsableCommand {
                 "outputTokens": u.map { .int($0.outputTokens) } ?? .null,
             ]
         case .error(let m, let c): v = ["type": "error", "message": .string(m), "code": c.map { .string($0) } ?? .null]
+        case .interrupted: v = ["type": "interrupted"]
+        case .toolCallsCancelled(let ids):
+            v = ["type": "toolCallsCancelled", "callIDs": .array(ids.map { .string($0) })]
+        case .goingAway(let t):
+            let seconds = t.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
+            v = ["type": "goingAway", "timeLeftSeconds": seconds.map { .double($0) } ?? .null]
         }
         return String(decoding: JSONWriter.bytes(v), as: UTF8.self)
     }

@@ -370,7 +370,7 @@ final class WebSocketClientHandler: ChannelInboundHandler, @unchecked Sendable {
                     LLMError(
                         .network,
                         "the server closed the session with code \(Self.number(code))\(reason.isEmpty ? "" : ": \(reason)")",
-                        provider: provider))
+                        provider: provider, providerCode: Self.number(code), body: reason.isEmpty ? nil : reason))
             }
         } else if closeSent {
             finish(nil)

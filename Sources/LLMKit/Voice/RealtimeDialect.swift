@@ -1,6 +1,7 @@
 import LLMKitCore
 
-/// The wire differences of the realtime APIs LLMKit speaks. Both follow OpenAI's GA event names;
+/// The wire differences of the realtime APIs LLMKit speaks. Gemini Live is its own protocol (see
+/// `GeminiLive`); OpenAI and xAI both follow OpenAI's GA event names;
 /// xAI differs in the session shape (turn detection and voice at the session's top level, no
 /// `type`/`output_modalities`), sends cumulative input-transcript snapshots instead of deltas, reports
 /// usage at the `response.done` event's top level, and pings with `{"type":"ping"}` events. Sources:
@@ -10,9 +11,29 @@ import LLMKitCore
 enum RealtimeDialect: Sendable {
     case openAI
     case xai
+    case geminiLive
 
+    var provider: String {
+        switch self {
+        case .openAI: "openai"
+        case .xai: "xai"
+        case .geminiLive: "gemini"
+        }
+    }
+
+    /// The rate of the audio the client sends.
+    func inputSampleRate(_ config: RealtimeConfig) -> Int {
+        config.sampleRate ?? (self == .geminiLive ? GeminiLive.inputRate : 24_000)
+    }
+
+    /// The rate of the answer's audio.
+    func outputSampleRate(_ config: RealtimeConfig) -> Int {
+        self == .geminiLive ? GeminiLive.outputRate : config.sampleRate ?? 24_000
+    }
+
+    /// OpenAI and xAI: the `session.update` event (Gemini sends `GeminiLive.setup` once instead).
     func sessionUpdate(_ config: RealtimeConfig) -> JSONValue {
-        let format: JSONValue = ["type": "audio/pcm", "rate": .int(config.sampleRate)]
+        let format: JSONValue = ["type": "audio/pcm", "rate": .int(inputSampleRate(config))]
         var input: JSONValue = ["format": format]
         var output: JSONValue = ["format": format]
         let turn = turnDetection(config.turnDetection)
@@ -25,7 +46,7 @@ enum RealtimeDialect: Sendable {
         case .openAI:
             session = session.setting(
                 "output_modalities", .array(config.outputModalities.map { .string($0.rawValue) }))
-        case .xai:
+        case .xai, .geminiLive:
             if let v = config.voice { session = session.setting("voice", .string(v)) }
             session = session.setting("turn_detection", turn)
         }
@@ -62,6 +83,7 @@ enum RealtimeDialect: Sendable {
 
     /// What this provider cannot do with `config`, as an error naming the fix.
     func check(_ config: RealtimeConfig, provider: String) throws(LLMError) {
+        if self == .geminiLive { try GeminiLive.check(config, provider: provider) }
         guard self == .xai else { return }
         if config.outputModalities != [.audio] {
             throw LLMError(
@@ -83,11 +105,15 @@ struct RealtimeDecoder: Sendable {
     /// The last input-transcript snapshot per item (xAI), to hand out deltas.
     private var snapshots: [String: String] = [:]
     private var completed: [String: String] = [:]
+    private var gemini: GeminiLiveDecoder?
 
-    init(dialect: RealtimeDialect) { self.dialect = dialect }
+    init(dialect: RealtimeDialect, gemini: GeminiLiveState? = nil) {
+        self.dialect = dialect
+        self.gemini = gemini.map(GeminiLiveDecoder.init)
+    }
 
     mutating func decode(_ bytes: [UInt8]) throws(LLMError) -> [RealtimeEvent] {
-        let provider = dialect == .openAI ? "openai" : "xai"
+        let provider = dialect.provider
         let e: JSONValue
         do {
             e = try JSONValue(parsing: bytes)
@@ -97,6 +123,7 @@ struct RealtimeDecoder: Sendable {
                 "the realtime server sent a message that is not JSON: \(String(decoding: bytes.prefix(120), as: UTF8.self))",
                 provider: provider)
         }
+        if dialect == .geminiLive, gemini != nil { return try gemini!.decode(e) }
         func s(_ v: JSONValue?) -> String? { v?.stringValue }
         switch s(e["type"]) ?? "" {
         case "session.created":

@@ -15,29 +15,34 @@ public enum RealtimeModality: String, Sendable, Hashable, Codable {
     case audio, text
 }
 
-/// The configuration of a realtime voice session. Audio in and out is 16-bit little-endian mono PCM
-/// at `sampleRate` (24 kHz on OpenAI and xAI).
+/// The configuration of a realtime voice session. Audio in and out is 16-bit little-endian mono PCM.
+/// Rates: OpenAI and xAI take and answer with `sampleRate` (24 kHz unless set); Gemini Live takes input at
+/// `sampleRate` (16 kHz unless set; each chunk declares its rate and Gemini resamples) and always answers at
+/// 24 kHz. `RealtimeSession.inputSampleRate` and `outputSampleRate` say what a session uses.
 public struct RealtimeConfig: Sendable, Hashable {
-    /// `provider/model`, e.g. `openai/gpt-realtime` or `xai/grok-voice-latest`.
+    /// `provider/model`, e.g. `openai/gpt-realtime`, `xai/grok-voice-latest` or
+    /// `gemini/gemini-2.5-flash-native-audio-preview-09-2025`.
     public var model: String
     public var instructions: String?
-    /// A provider voice name (`marin`, `alloy`; xAI `ara`, `rex`, ...).
+    /// A provider voice name (`marin`, `alloy`; xAI `ara`, `rex`, ...; Gemini `Puck`, `Kore`, ...).
     public var voice: String?
     public var tools: [ToolDefinition]
     public var turnDetection: RealtimeTurnDetection
-    /// `[.audio]` (speech with a transcript) or `[.text]`. xAI answers with audio only.
+    /// `[.audio]` (speech with a transcript) or `[.text]`. xAI answers with audio only; Gemini with one of the two.
     public var outputModalities: [RealtimeModality]
     /// Transcribe the user's speech with this model (`gpt-realtime-whisper`, `gpt-4o-transcribe`, `grok-transcribe`).
+    /// Gemini has no choice of transcription model: any value turns its input transcription on.
     public var inputTranscriptionModel: String?
-    /// PCM sample rate of both directions.
-    public var sampleRate: Int
+    /// PCM sample rate of the audio you send; nil: the provider's native rate (24 kHz on OpenAI and xAI, where
+    /// it is also the answer's rate; 16 kHz on Gemini).
+    public var sampleRate: Int?
     /// How often the client pings; the session fails when nothing arrives for another interval. nil: no pings.
     public var pingInterval: Duration?
 
     public init(
         model: String, instructions: String? = nil, voice: String? = nil, tools: [ToolDefinition] = [],
         turnDetection: RealtimeTurnDetection = .serverVAD(), outputModalities: [RealtimeModality] = [.audio],
-        inputTranscriptionModel: String? = nil, sampleRate: Int = 24_000, pingInterval: Duration? = .seconds(20)
+        inputTranscriptionModel: String? = nil, sampleRate: Int? = nil, pingInterval: Duration? = .seconds(20)
     ) {
         self.model = model
         self.instructions = instructions
@@ -81,11 +86,13 @@ public struct RealtimeUsage: Sendable, Hashable, Codable {
     public var cachedTokens: Int?
     /// Seconds of audio the provider bills (xAI `billable_audio_seconds`).
     public var billableAudioSeconds: Double?
+    /// Thinking tokens (Gemini `thoughtsTokenCount`), included in `outputTokens`.
+    public var reasoningTokens: Int?
 
     public init(
         inputTokens: Int, outputTokens: Int, inputAudioTokens: Int? = nil, inputTextTokens: Int? = nil,
         outputAudioTokens: Int? = nil, outputTextTokens: Int? = nil, cachedTokens: Int? = nil,
-        billableAudioSeconds: Double? = nil
+        billableAudioSeconds: Double? = nil, reasoningTokens: Int? = nil
     ) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
@@ -95,12 +102,14 @@ public struct RealtimeUsage: Sendable, Hashable, Codable {
         self.outputTextTokens = outputTextTokens
         self.cachedTokens = cachedTokens
         self.billableAudioSeconds = billableAudioSeconds
+        self.reasoningTokens = reasoningTokens
     }
 }
 
 /// A server event of a realtime session, the same for every provider.
 public enum RealtimeEvent: Sendable, Hashable {
-    /// The session is open (`id` is the provider's session id).
+    /// The session is open (`id` is the provider's session id; empty on Gemini, which has none: its
+    /// `setupComplete`).
     case sessionCreated(id: String)
     /// The server applied a configuration update.
     case sessionUpdated
@@ -125,8 +134,18 @@ public enum RealtimeEvent: Sendable, Hashable {
     case textDelta(itemID: String?, text: String)
     /// The model calls a function; answer with `sendToolResult`.
     case toolCall(RealtimeToolCall)
-    /// A response finished (`status`: completed, cancelled, incomplete, failed).
+    /// A response finished (`status`: completed, cancelled, incomplete, failed). Gemini: its `turnComplete`,
+    /// with an empty id and `cancelled` when the turn was interrupted.
     case responseDone(id: String, status: String, usage: RealtimeUsage?)
+    /// The user spoke over the answer and the server stopped it (Gemini `interrupted`): stop playing the
+    /// audio you buffered. OpenAI and xAI report the same through `speechStarted` and a cancelled `responseDone`.
+    case interrupted
+    /// The server dropped tool calls it asked for (Gemini `toolCallCancellation`, after an interruption):
+    /// do not send their results; undo their effects if you can.
+    case toolCallsCancelled(callIDs: [String])
+    /// The server will close the connection soon (Gemini `goAway`, about `timeLeft`): finish the turn and
+    /// open a new session.
+    case goingAway(timeLeft: Duration?)
     /// An error the server reported; the session stays open unless the socket closes next.
     case error(message: String, code: String?)
 }
