@@ -69,3 +69,63 @@ public struct ScriptedEmbeddingModel: EmbeddingModel {
         try script.next(request)
     }
 }
+
+/// A `VideoModel` for tests: each `generateVideo` takes the next scripted job, given as the statuses its
+/// polls answer in order (the last one repeats, and should be terminal). Jobs can be found again by id with
+/// `job(id:)`, and `cancel()` moves a job to `.canceled`.
+public struct ScriptedVideoModel: VideoModel {
+    public let script: Script<VideoRequest, [JobStatus]>
+    private let jobs = JobTable()
+
+    public init(_ jobs: [Result<[JobStatus], LLMError>]) { script = Script(jobs) }
+
+    public func generateVideo(_ request: VideoRequest) async throws(LLMError) -> Job {
+        let statuses = try script.next(request)
+        guard let first = statuses.first else {
+            throw LLMError(.invalidRequest, "a scripted job needs at least one status")
+        }
+        let backend = ScriptedJobBackend(statuses)
+        jobs.add(first.id, backend)
+        return backend.job(first.id)
+    }
+
+    public func job(id: String) throws(LLMError) -> Job {
+        guard let backend = jobs.find(id) else {
+            throw LLMError(.notFound, "no scripted job has the id \(id); use an id generateVideo returned")
+        }
+        return backend.job(id)
+    }
+}
+
+private final class JobTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var backends: [String: ScriptedJobBackend] = [:]
+    func add(_ id: String, _ backend: ScriptedJobBackend) { lock.withLock { backends[id] = backend } }
+    func find(_ id: String) -> ScriptedJobBackend? { lock.withLock { backends[id] } }
+}
+
+private final class ScriptedJobBackend: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statuses: [JobStatus]
+
+    init(_ statuses: [JobStatus]) { self.statuses = statuses }
+
+    func status() -> JobStatus {
+        lock.withLock { statuses.count > 1 ? statuses.removeFirst() : statuses[0] }
+    }
+
+    func cancel() -> JobStatus {
+        lock.withLock {
+            var s = statuses[0]
+            s.state = .canceled
+            statuses = [s]
+            return s
+        }
+    }
+
+    func job(_ id: String) -> Job {
+        Job.scripted(
+            id: id, provider: "scripted", status: { () async throws(LLMError) -> JobStatus in self.status() },
+            cancel: { () async throws(LLMError) -> JobStatus in self.cancel() })
+    }
+}

@@ -88,3 +88,52 @@ struct ModelProtocolTests {
         #expect(try await embed.embed(EmbeddingRequest(model: "t/m", inputs: ["x"])).embeddings == [[0.25, -0.5]])
     }
 }
+
+@Suite("Scripted video jobs")
+struct ScriptedVideoTests {
+    /// What an application would write: submit, keep the id, wait for the result.
+    static func film(_ prompt: String, using m: some VideoModel) async throws(LLMError) -> (String, [MediaOutput]) {
+        let job = try await m.generateVideo(VideoRequest(model: "any/model", prompt: prompt))
+        return (job.id, try await job.result(timeout: .seconds(5), pollInterval: .milliseconds(1)))
+    }
+
+    @Test("a job runs through its scripted states; result() returns the outputs; the id resumes it; cancel and failure")
+    func lifecycle() async throws {
+        let done = JobStatus(
+            id: "scripted:1", state: .succeeded, progress: 1,
+            outputs: [MediaOutput(url: "https://example.com/v.mp4", mimeType: "video/mp4")])
+        let model = ScriptedVideoModel([
+            .success([
+                JobStatus(id: "scripted:1", state: .queued),
+                JobStatus(id: "scripted:1", state: .running, progress: 0.5),
+                done,
+            ]),
+            .success([JobStatus(id: "scripted:2", state: .running)]),
+            .success([JobStatus(id: "scripted:3", state: .failed, error: "NSFW content detected")]),
+        ])
+        let (id, outputs) = try await Self.film("a fox", using: model)
+        #expect(id == "scripted:1")
+        #expect(outputs == done.outputs)
+        var seen: [JobState] = []
+        for try await s in try model.job(id: id).updates(pollInterval: .milliseconds(1)) { seen.append(s.state) }
+        #expect(seen == [.succeeded])
+        let second = try await model.generateVideo(VideoRequest(model: "any/model", prompt: "a cat"))
+        #expect(try await second.status().state == .running)
+        #expect(try await second.cancel().state == .canceled)
+        do {
+            _ = try await second.wait(timeout: .seconds(5), pollInterval: .milliseconds(1))
+            Issue.record("a canceled job must throw")
+        } catch {
+            #expect(error.kind == .cancelled)
+        }
+        do {
+            _ = try await Self.film("something", using: model)
+            Issue.record("a failed job must throw")
+        } catch {
+            #expect(error.kind == .contentFiltered)
+            #expect(error.message.contains("NSFW content detected"))
+        }
+        #expect(model.script.requests.map(\.prompt) == ["a fox", "a cat", "something"])
+        #expect(throws: LLMError.self) { try model.job(id: "scripted:404") }
+    }
+}

@@ -15,17 +15,56 @@ public struct Job: Sendable {
     let kit: LLMKit
     let provider: String
     let nativeID: String
+    /// Set for jobs that do not talk to a provider (LLMKitTesting's scripted video model).
+    let backend: (any JobBackend)?
+
+    init(id: String, kit: LLMKit, provider: String, nativeID: String, backend: (any JobBackend)? = nil) {
+        self.id = id
+        self.kit = kit
+        self.provider = provider
+        self.nativeID = nativeID
+        self.backend = backend
+    }
+
+    /// A job answered by closures instead of a provider (for LLMKitTesting's scripted video model).
+    package static func scripted(
+        id: String, provider: String, status: @escaping @Sendable () async throws(LLMError) -> JobStatus,
+        cancel: @escaping @Sendable () async throws(LLMError) -> JobStatus
+    ) -> Job {
+        let nativeID = id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? id
+        return Job(
+            id: id, kit: LLMKit(providers: [:], environment: [:]), provider: provider, nativeID: nativeID,
+            backend: ClosureJobs(poll: status, stop: cancel))
+    }
+
+    private func resolvedBackend() throws(LLMError) -> any JobBackend {
+        if let backend { return backend }
+        return try kit.jobBackend(provider)
+    }
 
     /// The current status (one request; rate limits and 5xx are retried per the client's policy).
     public func status() async throws(LLMError) -> JobStatus {
-        try await kit.jobBackend(provider).status(nativeID: nativeID, provider: provider, kit: kit)
+        try await resolvedBackend().status(nativeID: nativeID, provider: provider, kit: kit)
     }
 
     /// Asks the provider to cancel; returns the status it answers with.
     @discardableResult
     public func cancel() async throws(LLMError) -> JobStatus {
-        try await kit.jobBackend(provider).cancel(nativeID: nativeID, provider: provider, kit: kit)
+        try await resolvedBackend().cancel(nativeID: nativeID, provider: provider, kit: kit)
     }
+
+    /// Waits for the job (as `wait`) and returns what it produced: URLs or bytes with MIME types, in the
+    /// provider's order. Download URLs with `LLMKit.download`.
+    public func result(
+        timeout: Duration = .seconds(600), pollInterval: Duration = .milliseconds(500),
+        maxPollInterval: Duration = .seconds(5)
+    ) async throws(LLMError) -> [MediaOutput] {
+        try await wait(timeout: timeout, pollInterval: pollInterval, maxPollInterval: maxPollInterval).outputs
+    }
+
+    /// The job's states as it runs, with percent where the provider reports it (`updates()` with the
+    /// default intervals and a 10-minute timeout).
+    public var progress: JobUpdates { updates() }
 
     /// Polls until the job ends: the first poll after `pollInterval`, then 1.5 times longer each
     /// time up to `maxPollInterval`. A succeeded job is returned; a failed one throws with the
@@ -136,6 +175,29 @@ struct PollBackoff: Sendable {
             throw LLMError(.cancelled, cancelled(), provider: provider, requestID: requestID)
         }
         interval = Swift.min(interval * 1.5, maxInterval)
+    }
+}
+
+/// A job backend made of two closures (scripted jobs in tests).
+struct ClosureJobs: JobBackend {
+    let poll: @Sendable () async throws(LLMError) -> JobStatus
+    let stop: @Sendable () async throws(LLMError) -> JobStatus
+
+    func status(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus {
+        try await poll()
+    }
+    func cancel(nativeID: String, provider: String, kit: LLMKit) async throws(LLMError) -> JobStatus {
+        try await stop()
+    }
+    func submit(_ request: GenerationRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
+        -> JobStatus
+    {
+        throw LLMError(.unsupported, "a scripted job cannot submit", provider: provider)
+    }
+    func submitVideo(_ request: VideoRequest, model: String, provider: String, kit: LLMKit) async throws(LLMError)
+        -> JobStatus
+    {
+        throw LLMError(.unsupported, "a scripted job cannot submit", provider: provider)
     }
 }
 
