@@ -1304,7 +1304,7 @@ enum ModelsJSON {
               },
               "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
               "deprecated": null,
-              "note": "secondary source: litellm"
+              "note": "secondary source: litellm for prices (vendor pricing page ai.google.dev/gemini-api/docs/pricing not found in stored corpora). Context 1,048,576 and max output 65,536 match the vendor model page https://ai.google.dev/gemini-api/docs/models/gemini-3.1-pro-preview (accessed 2026-11-25)."
             },
             {
               "id": "gemini/gemini-3-flash-preview",
@@ -1379,7 +1379,7 @@ enum ModelsJSON {
               },
               "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
               "deprecated": null,
-              "note": "secondary source: litellm"
+              "note": "secondary source: litellm for prices (vendor pricing page ai.google.dev/gemini-api/docs/pricing not found in stored corpora). Context 1,048,576 and max output 65,536 match the vendor model page https://ai.google.dev/gemini-api/docs/models/gemini-3.5-flash (accessed 2026-11-25)."
             },
             {
               "id": "gemini/gemini-3.1-flash-lite",
@@ -1794,12 +1794,12 @@ enum ModelsJSON {
                   "output": 12.0,
                   "cacheRead": 0.6
                 },
-                "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
+                "source": "https://docs.x.ai/developers/grok-4-5",
                 "asOf": "2026-11-25"
               },
-              "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
+              "source": "https://docs.x.ai/developers/grok-4-5",
               "deprecated": null,
-              "note": "secondary source: litellm"
+              "note": "Input $2.00 and output $6.00 are from the vendor page https://docs.x.ai/developers/grok-4-5 (accessed 2026-11-25). That page refers to a model detail page for context, cached price and live pricing, which was not found, so cacheRead, longContext and the 500,000 context are secondary source: litellm. Third parties quoting xAI give cached input $0.50 (litellm $0.30); not confirmed on a vendor page."
             },
             {
               "id": "xai/grok-4.3",
@@ -1834,12 +1834,12 @@ enum ModelsJSON {
                   "output": 5.0,
                   "cacheRead": 0.4
                 },
-                "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
+                "source": "https://docs.x.ai/docs/models/grok-4-fast",
                 "asOf": "2026-11-25"
               },
-              "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
+              "source": "https://docs.x.ai/docs/models/grok-4-fast",
               "deprecated": null,
-              "note": "secondary source: litellm; input/output/1M context also quoted by a third party citing docs.x.ai/developers/models"
+              "note": "Input $1.25, cached input $0.20, output $2.50 and the 1,000,000 context are from the xAI model page (the stored copy at https://docs.x.ai/docs/models/grok-4-fast shows the 'Models / Grok 4.3' page, accessed 2026-11-25). That page says requests over 200K tokens are billed at different rates but the copy does not show them, so longContext is secondary source: litellm."
             },
             {
               "id": "xai/grok-4.20-reasoning",
@@ -1879,7 +1879,7 @@ enum ModelsJSON {
               },
               "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
               "deprecated": null,
-              "note": "secondary source: litellm"
+              "note": "secondary source: litellm. An undated stored copy of the vendor page https://docs.x.ai/developers/models.md lists grok-4.20-0309-reasoning / -non-reasoning at $2.00 (cached $0.20) / $6.00 with a 2,000,000 context; third-party copies dated 2026-05 to 2026-07 give $1.25 / $2.50 and 1M like litellm, so the vendor copy is taken to be the older launch price and litellm is kept."
             },
             {
               "id": "xai/grok-4.20-non-reasoning",
@@ -1919,7 +1919,7 @@ enum ModelsJSON {
               },
               "source": "https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json",
               "deprecated": null,
-              "note": "secondary source: litellm"
+              "note": "secondary source: litellm. An undated stored copy of the vendor page https://docs.x.ai/developers/models.md lists grok-4.20-0309-reasoning / -non-reasoning at $2.00 (cached $0.20) / $6.00 with a 2,000,000 context; third-party copies dated 2026-05 to 2026-07 give $1.25 / $2.50 and 1M like litellm, so the vendor copy is taken to be the older launch price and litellm is kept."
             },
             {
               "id": "groq/openai/gpt-oss-120b",
