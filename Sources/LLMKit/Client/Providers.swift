@@ -188,12 +188,14 @@ public struct ProviderInfo: Sendable, Hashable {
             setupHint: "create a key at https://lumalabs.ai/dream-machine/api/keys", wire: .luma,
             docs: "https://docs.lumalabs.ai/docs/api", offersChat: false),
         ProviderInfo(
-            id: "deepgram", displayName: "Deepgram (speech to text)", defaultBaseURL: "https://api.deepgram.com",
+            id: "deepgram", displayName: "Deepgram (speech to text, Aura text to speech)",
+            defaultBaseURL: "https://api.deepgram.com",
             keyVariables: ["DEEPGRAM_API_KEY"], baseURLVariable: "DEEPGRAM_BASE_URL", requiresKey: true,
             setupHint: "create a key at https://console.deepgram.com", wire: .deepgram, auth: .token,
             docs: "https://developers.deepgram.com/reference/speech-to-text-api/listen", offersChat: false),
         ProviderInfo(
-            id: "elevenlabs", displayName: "ElevenLabs (text to speech)", defaultBaseURL: "https://api.elevenlabs.io",
+            id: "elevenlabs", displayName: "ElevenLabs (text to speech, Scribe speech to text)",
+            defaultBaseURL: "https://api.elevenlabs.io",
             keyVariables: ["ELEVENLABS_API_KEY"], baseURLVariable: "ELEVENLABS_BASE_URL", requiresKey: true,
             setupHint: "create a key at https://elevenlabs.io/app/settings/api-keys", wire: .elevenlabs,
             auth: .header("xi-api-key"), docs: "https://elevenlabs.io/docs/api-reference/text-to-speech/convert",
