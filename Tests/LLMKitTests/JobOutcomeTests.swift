@@ -110,3 +110,52 @@ struct JobOutcomeTests {
         }
     }
 }
+
+@Suite("Images: Runware sync delivery")
+struct RunwareSyncImageTests {
+    static let task = "a770f077-f413-47de-9dac-be0b26a35da6"
+
+    @Test("generateImage sends one imageInference task with sync delivery and reads the image URL from the answer")
+    func syncImage() async throws {
+        try await LoopbackServer.with([
+            Fixture.response("media/runware", "imageInference-result-docs", ext: "json"),
+            Fixture.response(
+                "media/runware", "imageInference-result-docs", ext: "json", delivery: .randomSplits(seed: 5)),
+        ]) { server in
+            let llm = LLMKit(
+                providers: ["runware": ProviderSettings(apiKey: "rw_test", baseURL: server.baseURL)],
+                environment: [:], retry: .none)
+            let request = ImageRequest(
+                model: "runware/runware:101@1", prompt: "a lighthouse at dusk", count: 1, size: "1024x768",
+                quality: "high", outputFormat: "jpeg", negativePrompt: "blurry", seed: 42,
+                extra: ["taskUUID": .string(Self.task), "steps": 28])
+            let r = try await llm.generateImage(request)
+            #expect(
+                r.images == [
+                    GeneratedImage(
+                        url: "https://im.runware.ai/image/ws/0.5/ii/a770f077-f413-47de-9dac-be0b26a35da6.jpg",
+                        mimeType: "image/jpeg")
+                ])
+            #expect(r.provider == "runware" && r.model == "runware:101@1")
+            #expect(r.warnings.map(\.message) == ["quality: not mapped for Runware images; not sent"])
+            let req = try #require(server.requests.first)
+            #expect(req.uri == "/v1")
+            #expect(req.header("authorization") == "Bearer rw_test")
+            #expect(
+                req.json
+                    == [
+                        [
+                            "taskType": "imageInference", "taskUUID": .string(Self.task), "model": "runware:101@1",
+                            "positivePrompt": "a lighthouse at dusk", "deliveryMethod": "sync", "outputType": "URL",
+                            "numberResults": 1, "width": 1024, "height": 768, "outputFormat": "JPG",
+                            "negativePrompt": "blurry", "seed": 42, "steps": 28,
+                        ]
+                    ])
+            // Without a chosen task id the answer's task does not match ours: no image is taken from it.
+            let other = await llmError {
+                _ = try await llm.generateImage(ImageRequest(model: "runware/runware:101@1", prompt: "x"))
+            }
+            #expect(other?.kind == .decoding)
+        }
+    }
+}

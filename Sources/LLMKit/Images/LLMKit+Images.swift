@@ -8,7 +8,8 @@ extension LLMKit {
     ///   `/v2beta/stable-image/generate/…` (see `StabilityImages`).
     /// - Gemini API and Vertex AI: `imagen-*` through `:predict`, `gemini-*image*` through `:generateContent`
     ///   (see `GoogleImages`).
-    /// - fal (`fal/OWNER/APP`) and Runware (`runware/AIR`) submit a job and wait for it (see `imagesFromJob`).
+    /// - fal (`fal/OWNER/APP`) submits a queue job and waits for it (see `imagesFromJob`); Runware (`runware/AIR`)
+    ///   runs `imageInference` with sync delivery (see `runwareImages`).
     ///
     /// Other providers throw `unsupported`. Options a provider cannot take are listed in `warnings`.
     public func generateImage(_ request: ImageRequest) async throws(LLMError) -> ImageResponse {
@@ -20,8 +21,9 @@ extension LLMKit {
         case .azure: prefix = "/openai/v1"
         case .stability: return try await stabilityImages(request, id: id, endpoint: endpoint)
         case .gemini, .vertex: return try await googleImages(request, id: id, endpoint: endpoint)
-        case .fal, .runware:
-            var r = try await imagesFromJob(request, id: id, wire: endpoint.info.wire)
+        case .runware: return try await runwareImages(request, id: id)
+        case .fal:
+            var r = try await imagesFromJob(request, id: id)
             r.warnings += Self.unmapped(request, provider: id.provider)
             return r
         default:

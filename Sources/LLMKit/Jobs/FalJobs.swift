@@ -199,6 +199,12 @@ enum FalErrors {
 
 /// MIME types of generated media from a URL's extension.
 enum JobMedia {
+    /// Whether a provider's failure reason is a moderation refusal (`.contentFiltered` rather than `.server`).
+    static func moderated(_ reason: String) -> Bool {
+        let lowered = reason.lowercased()
+        return ["nsfw", "safety", "content_policy", "content policy", "moderation"].contains { lowered.contains($0) }
+    }
+
     static func mimeType(_ url: String) -> String? {
         var path = Substring(url)
         if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = path[..<q] }
@@ -219,15 +225,12 @@ enum JobMedia {
 }
 
 extension LLMKit {
-    /// `generateImage` for providers that run images as jobs (fal, Runware): submits, waits up to the client's
-    /// total timeout (10 minutes when none is set) and returns the outputs as images.
-    ///
-    /// - fal: `prompt`, `num_images`, `image_size` (`WxH` -> `{"width", "height"}`, else the size as given, e.g.
-    ///   `landscape_4_3`), `output_format`, and `image_url` / `image_urls` / `mask_url` for edits.
-    /// - Runware: an `imageInference` task with `positivePrompt`, `numberResults`, `width`/`height` (from `WxH`),
-    ///   `outputFormat` (`PNG`, `JPG`, `WEBP`); edits are not mapped (use `submit` with the model's inputs).
-    /// `quality` and `background` have no common field on either: they are dropped with a warning.
-    func imagesFromJob(_ request: ImageRequest, id: ModelID, wire: ProviderInfo.Wire) async throws(LLMError)
+    /// `generateImage` on fal, whose images run as queue jobs: submits, waits up to the client's total timeout
+    /// (10 minutes when none is set) and returns the outputs as images. Mapped: `prompt`, `num_images`,
+    /// `image_size` (`WxH` -> `{"width", "height"}`, else the size as given, e.g. `landscape_4_3`),
+    /// `output_format`, and `image_url` / `image_urls` / `mask_url` for edits. `quality` and `background` have no
+    /// common field: they are dropped with a warning.
+    func imagesFromJob(_ request: ImageRequest, id: ModelID) async throws(LLMError)
         -> ImageResponse
     {
         var warnings: [Warning] = []
@@ -239,37 +242,20 @@ extension LLMKit {
             let p = s.lowercased().split(separator: "x").compactMap { Int($0) }
             return p.count == 2 ? (p[0], p[1]) : nil
         }
-        var input: JSONValue
-        if wire == .fal {
-            input = ["prompt": .string(request.prompt)]
-            if let n = request.count { input = input.setting("num_images", .int(n)) }
-            if let (w, h) = size {
-                input = input.setting("image_size", ["width": .int(w), "height": .int(h)])
-            } else if let s = request.size {
-                input = input.setting("image_size", .string(s))
-            }
-            if let f = request.outputFormat { input = input.setting("output_format", .string(f)) }
-            if request.images.count == 1 {
-                input = input.setting("image_url", .string(request.images[0].dataURLOrURL))
-            } else if request.images.count > 1 {
-                input = input.setting("image_urls", .array(request.images.map { .string($0.dataURLOrURL) }))
-            }
-            if let mask = request.mask { input = input.setting("mask_url", .string(mask.dataURLOrURL)) }
-        } else {
-            guard request.images.isEmpty, request.mask == nil else {
-                throw LLMError(
-                    .unsupported,
-                    "image edits on Runware are not mapped; submit the model's own imageInference inputs with LLMKit.submit",
-                    provider: id.provider)
-            }
-            input = ["taskType": "imageInference", "positivePrompt": .string(request.prompt)]
-            if let n = request.count { input = input.setting("numberResults", .int(n)) }
-            if let (w, h) = size { input = input.setting("width", .int(w)).setting("height", .int(h)) }
-            if let f = request.outputFormat {
-                let upper = f.uppercased()
-                input = input.setting("outputFormat", .string(upper == "JPEG" ? "JPG" : upper))
-            }
+        var input: JSONValue = ["prompt": .string(request.prompt)]
+        if let n = request.count { input = input.setting("num_images", .int(n)) }
+        if let (w, h) = size {
+            input = input.setting("image_size", ["width": .int(w), "height": .int(h)])
+        } else if let s = request.size {
+            input = input.setting("image_size", .string(s))
         }
+        if let f = request.outputFormat { input = input.setting("output_format", .string(f)) }
+        if request.images.count == 1 {
+            input = input.setting("image_url", .string(request.images[0].dataURLOrURL))
+        } else if request.images.count > 1 {
+            input = input.setting("image_urls", .array(request.images.map { .string($0.dataURLOrURL) }))
+        }
+        if let mask = request.mask { input = input.setting("mask_url", .string(mask.dataURLOrURL)) }
         let job = try await submit(GenerationRequest(model: id.description, input: input))
         let done = try await job.wait(timeout: transport.timeouts.total ?? .seconds(600))
         let images = done.outputs.map {

@@ -137,12 +137,9 @@ public struct JobUpdates: AsyncSequence, Sendable {
             case .failed:
                 done = true
                 let reason = s.error ?? "no reason given"
-                let lowered = reason.lowercased()
-                let moderated = ["nsfw", "safety", "content_policy", "content policy", "moderation"].contains {
-                    lowered.contains($0)
-                }
                 throw LLMError(
-                    moderated ? .contentFiltered : .server, "job \(job.id) failed: \(reason)", provider: job.provider)
+                    JobMedia.moderated(reason) ? .contentFiltered : .server, "job \(job.id) failed: \(reason)",
+                    provider: job.provider)
             case .canceled:
                 done = true
                 throw LLMError(.cancelled, "job \(job.id) was canceled", provider: job.provider)
