@@ -17,12 +17,33 @@ struct VoicesCommand: AsyncParsableCommand {
     @Option(help: "The provider: elevenlabs or openai.") var provider: String = "elevenlabs"
     @Option(help: "Override the provider's base URL.") var baseURL: String?
     @Flag(help: "Print the voices as JSON (id, name, category, description, labels, previewURL).") var json = false
+    @Flag(help: "List the provider's speech models instead of its voices (elevenlabs: GET /v1/models).")
+    var models = false
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         do {
             var settings: [String: ProviderSettings] = [:]
             if let baseURL { settings[provider] = ProviderSettings(baseURL: baseURL) }
+            if models {
+                let list = try await LLMKit(providers: settings, environment: environment).speechModels(
+                    provider: provider)
+                if json {
+                    Output.outLine(String(decoding: try JSONEncoder.sorted.encode(list), as: UTF8.self))
+                    return
+                }
+                for m in list {
+                    var line = "\(m.id)  \(m.name)"
+                    var can: [String] = []
+                    if m.textToSpeech { can.append("text to speech") }
+                    if m.voiceConversion { can.append("voice conversion") }
+                    if !can.isEmpty { line += "  (" + can.joined(separator: ", ") + ")" }
+                    if !m.languages.isEmpty { line += "  " + m.languages.map(\.id).joined(separator: ",") }
+                    if let n = m.maxCharacters { line += "  max \(n) chars" }
+                    Output.outLine(line)
+                }
+                return
+            }
             let voices = try await LLMKit(providers: settings, environment: environment).voices(provider: provider)
             if json {
                 let data = try JSONEncoder.sorted.encode(voices)

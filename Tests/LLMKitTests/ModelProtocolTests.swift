@@ -137,3 +137,33 @@ struct ScriptedVideoTests {
         #expect(throws: LLMError.self) { try model.job(id: "scripted:404") }
     }
 }
+
+@Suite("Speech model listing (ElevenLabs)")
+struct SpeechModelListingTests {
+    @Test("GET /v1/models with the key header; every documented field read; other providers refused")
+    func elevenLabsModels() async throws {
+        try await LoopbackServer.with([
+            Fixture.response("voice/tts-elevenlabs", "models-docs", ext: "json", delivery: .randomSplits(seed: 9))
+        ]) { server in
+            let llm = LLMKit(
+                providers: ["elevenlabs": ProviderSettings(apiKey: "xi-test", baseURL: server.baseURL)],
+                environment: [:], retry: .none)
+            let models = try await llm.speechModels(provider: "elevenlabs")
+            #expect(
+                models == [
+                    SpeechModelInfo(
+                        id: "string", name: "string", description: "string", textToSpeech: true,
+                        voiceConversion: true, languages: [.init(id: "string", name: "string")], maxCharacters: 1,
+                        costFactor: 1.1)
+                ])
+            let req = try #require(server.requests.first)
+            #expect(req.method == "GET" && req.uri == "/v1/models")
+            #expect(req.header("xi-api-key") == "xi-test")
+        }
+        let other = await llmError {
+            _ = try await LLMKit(providers: ["openai": ProviderSettings(apiKey: "k")], environment: [:])
+                .speechModels(provider: "openai")
+        }
+        #expect(other?.kind == .unsupported)
+    }
+}
