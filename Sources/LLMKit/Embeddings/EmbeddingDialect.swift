@@ -1,4 +1,5 @@
 import LLMKitCore
+import NIOHTTP1
 
 /// One provider's embeddings wire: request for one batch, and its vectors back.
 package protocol EmbeddingDialect: Sendable {
@@ -7,6 +8,12 @@ package protocol EmbeddingDialect: Sendable {
     func makeRequest(_ inputs: [String], _ r: EmbeddingRequest, model: String, warnings: inout [Warning])
         throws(LLMError) -> WireRequest
     func parse(_ t: JSONTape, count: Int, provider: String) throws(LLMError) -> (vectors: [[Float]], tokens: Int?)
+    /// Input tokens the provider reports in response headers, used when the body has none.
+    func tokens(fromHeaders headers: HTTPHeaders) -> Int?
+}
+
+extension EmbeddingDialect {
+    package func tokens(fromHeaders headers: HTTPHeaders) -> Int? { nil }
 }
 
 /// `POST /embeddings` as OpenAI defines it (OpenAI, Azure, Mistral, Voyage, Jina and compatible servers).

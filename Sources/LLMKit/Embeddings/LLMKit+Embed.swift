@@ -1,4 +1,5 @@
 import LLMKitCore
+import NIOHTTP1
 
 extension LLMKit {
     /// Embeds `request.inputs`, split into batches of the provider's documented limit and sent
@@ -28,10 +29,11 @@ extension LLMKit {
             for w in batchWarnings where !warnings.contains(w) { warnings.append(w) }
             let call = plainCall(
                 endpoint, model: id.model, path: wire.path, body: JSONWriter.bytes(wire.body),
-                errors: endpoint.info.wire == .cohere ? CohereDialect() : OpenAIChatDialect(quirks: CompatibleQuirks()))
+                errors: Self.embeddingErrors(endpoint.info.wire))
             let (v, n) = try await retry.run { () async throws(LLMError) -> ([[Float]], Int?) in
-                let tape = try await self.send(call)
-                return try dialect.parse(tape, count: batch.count, provider: id.provider)
+                let (tape, headers) = try await self.sendKeepingHeaders(call)
+                let (v, n) = try dialect.parse(tape, count: batch.count, provider: id.provider)
+                return (v, n ?? dialect.tokens(fromHeaders: headers))
             }
             vectors += v
             if let n { tokens = (tokens ?? 0) + n }
@@ -43,6 +45,38 @@ extension LLMKit {
             cost: usage.flatMap { registry.cost(of: $0, model: request.model) }, warnings: warnings)
     }
 
+    /// The error mapping of a provider's embeddings calls: its chat dialect's where it knows more
+    /// (Cohere's envelope, Bedrock's `x-amzn-errortype`), else the shared one.
+    static func embeddingErrors(_ wire: ProviderInfo.Wire) -> any ChatDialect {
+        switch wire {
+        case .cohere: CohereDialect()
+        case .bedrock: BedrockDialect()
+        default: OpenAIChatDialect(quirks: CompatibleQuirks())
+        }
+    }
+
+    /// `send` that also hands back the response headers (Bedrock reports embedding tokens there).
+    /// Same steps as `send`: one attempt, statuses mapped by the call's dialect, a non-JSON body is `.decoding`.
+    func sendKeepingHeaders(_ call: PreparedCall) async throws(LLMError) -> (JSONTape, HTTPHeaders) {
+        let started = ContinuousClock.now
+        let provider = call.endpoint.info.id
+        let response = try await call.send(transport)
+        let body = try await Self.collect(response, call: call, transport: transport, started: started)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
+        }
+        var tape = JSONTape()
+        do {
+            try tape.parse(body)
+        } catch {
+            throw LLMError(
+                .decoding,
+                "\(provider) answered with a body that is not valid JSON (\(error)): \(String(decoding: body.prefix(300), as: UTF8.self))",
+                provider: provider, statusCode: Int(response.status.code), requestID: response.headers.requestID)
+        }
+        return (tape, response.headers)
+    }
+
     /// OpenAI-compatible providers that document a `/embeddings` route (docs/providers/openai-compatible.md).
     static let compatibleEmbeddings: Set<String> = [
         "mistral", "voyage", "jina", "together", "deepinfra", "nebius", "openrouter", "lighton", "local", "ollama",
@@ -52,9 +86,9 @@ extension LLMKit {
     /// Whether `LLMKit.embed` serves `info` (for listings; the call itself decides the same way).
     public static func offersEmbeddings(_ info: ProviderInfo) -> Bool {
         switch info.wire {
-        case .openAI, .azure, .gemini, .vertex, .cohere: true
+        case .openAI, .azure, .gemini, .vertex, .cohere, .bedrock: true
         case .openAICompatible: compatibleEmbeddings.contains(info.id)
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma,
+        case .anthropic, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware, .luma,
             .assemblyAI, .stability:
             false
         }
@@ -86,6 +120,14 @@ extension LLMKit {
             guard case .vertex(let c) = endpoint.auth else { break }
             return VertexEmbeddings(project: c.project, location: c.location, model: model)
         case .cohere: return CohereEmbeddings()
+        case .bedrock:
+            guard let family = BedrockEmbeddings.family(of: model) else {
+                throw LLMError(
+                    .unsupported,
+                    "LLMKit embeds on Bedrock with Amazon Titan Text Embeddings (amazon.titan-embed-text-v2:0) and Cohere Embed (cohere.embed-v4:0, cohere.embed-english-v3, cohere.embed-multilingual-v3), chosen from the model id; '\(model)' names neither: use one of those ids or a system inference profile id such as us.cohere.embed-v4:0",
+                    provider: id)
+            }
+            return BedrockEmbeddings(family: family)
         case .openAICompatible:
             guard Self.compatibleEmbeddings.contains(id) || additionalProviders.contains(where: { $0.id == id }) else {
                 break
@@ -109,11 +151,12 @@ extension LLMKit {
                 d.batchLimit = 128
             }
             return d
-        case .anthropic, .bedrock, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware,
+        case .anthropic, .vertexAnthropic, .vertexEndpoint, .replicate, .deepgram, .elevenlabs, .fal, .runware,
             .luma, .assemblyAI, .stability:
             break
         }
         throw unsupported(
-            endpoint, "embeddings", use: "openai, gemini, vertex, mistral, cohere, voyage, jina or a local server")
+            endpoint, "embeddings",
+            use: "openai, gemini, vertex, bedrock, mistral, cohere, voyage, jina or a local server")
     }
 }
