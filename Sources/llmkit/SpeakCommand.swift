@@ -10,7 +10,8 @@ struct SpeakCommand: AsyncParsableCommand {
         commandName: "speak",
         abstract: "Synthesize speech and write the audio to a file as it arrives.",
         discussion: """
-            Providers: elevenlabs (ELEVENLABS_API_KEY), openai, deepgram (the Aura model names the voice). \
+            Providers: elevenlabs (ELEVENLABS_API_KEY), openai, deepgram (the Aura model names the voice), gemini \
+            and vertex (gemini-2.5-flash-preview-tts, gemini-3.8-flash-tts; voices such as Kore, Puck). \
             Formats: mp3, opus, aac, flac, wav, pcm (24 kHz), mulaw, alaw, or ElevenLabs-style names such as \
             mp3_44100_128, pcm_16000, ulaw_8000. Errors are printed to stderr as JSON with exit code 1.
             """
@@ -33,9 +34,12 @@ struct SpeakCommand: AsyncParsableCommand {
     @Option(help: "ElevenLabs style exaggeration, 0...1.") var style: Double?
     @Flag(help: "Ask for per-character timings (ElevenLabs) and print them as JSON.") var timestamps = false
     @Option(help: "Override the provider's base URL.") var baseURL: String?
-    @Flag(help: "Print JSON: provider, model, file, bytes, mimeType, requestID, characters, warnings.") var json = false
+    @Flag(help: "Ask for token usage (OpenAI gpt-4o-mini-tts streams events for it; Gemini always reports it).")
+    var usage = false
+    @Flag(help: "Print JSON: provider, model, file, bytes, mimeType, requestID, characters, usage, warnings.")
+    var json = false
 
-    @Argument(help: "The text to speak; - reads it from standard input.") var text: String
+    @Argument(help: "The text to speak; - or nothing reads it (whole) from standard input.") var text: String?
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
@@ -46,9 +50,12 @@ struct SpeakCommand: AsyncParsableCommand {
             }
             audioFormat = f
         }
-        var input = text
-        if text == "-" {
+        var input = text ?? "-"
+        if input == "-" {
             input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            guard !input.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw ValidationError("no text to speak: pass TEXT or pipe it to standard input")
+            }
         }
         var settings: VoiceSettings?
         if stability != nil || similarityBoost != nil || style != nil {
@@ -56,7 +63,7 @@ struct SpeakCommand: AsyncParsableCommand {
         }
         let request = SpeechRequest(
             model: model, text: input, voice: voice, format: audioFormat, instructions: instructions, speed: speed,
-            voiceSettings: settings, language: language, seed: seed)
+            voiceSettings: settings, language: language, seed: seed, includeUsage: usage ? true : nil)
         let path = output ?? "speech.\(audioFormat.fileExtension)"
         do {
             let id = try ModelID(parsing: model)
@@ -83,6 +90,12 @@ struct SpeakCommand: AsyncParsableCommand {
                     ("bytes", .int(bytes)), ("mimeType", .string(audio.mimeType)),
                     ("requestID", audio.requestID.map(JSONValue.string) ?? .null),
                     ("characters", audio.characters.map(JSONValue.int) ?? .null),
+                    (
+                        "usage",
+                        audio.usage.map {
+                            ["inputTokens": .int($0.inputTokens), "outputTokens": .int($0.outputTokens)]
+                        } ?? .null
+                    ),
                     ("warnings", .array(audio.warnings.map { .string($0.message) })),
                 ]
                 if timestamps {

@@ -85,6 +85,57 @@ struct SpeakCommandTests {
         }
     }
 
+    @Test("speak reads the text from stdin when TEXT is missing; gemini models give a WAV file and usage")
+    func geminiFromStdin() async throws {
+        let dir = try TempDir()
+        let path = dir.url.appendingPathComponent("out.wav").path
+        // The recorded Gemini generateContent answer (media/google) with its image part replaced by PCM audio.
+        let recorded = try Fixture.json("media/google/gemini-image-with-text-generateContent.json")
+        let pcm = Array(Self.audio.prefix(4800))
+        let body = Self.replacingInline(recorded, mime: "audio/L16;codec=pcm;rate=24000", data: Base64.encode(pcm))
+        let event = Array("data: \(JSONWriter.string(body))\n\n".utf8)
+        try await LoopbackServer.with([
+            CannedResponse(
+                headers: [("content-type", "text/event-stream")], body: event, delivery: .randomSplits(seed: 5))
+        ]) { server in
+            let r = try await CLI.run(
+                [
+                    "speak", "--model", "gemini/gemini-2.5-flash-preview-tts", "--voice", "Kore", "--format", "wav",
+                    "-o", path, "--base-url", server.baseURL, "--json",
+                ], environment: CLI.environment(["GEMINI_API_KEY": CLI.secret]), stdin: "Hello from a pipe.\n")
+            #expect(r.status == 0, "stderr: \(r.stderr)")
+            let written = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+            #expect(written == WAVAudio(sampleRate: 24000, pcm16: pcm).fileBytes)
+            let out = try r.json()
+            #expect(out["mimeType"] == "audio/wav")
+            #expect(out["usage"]?["inputTokens"]?.intValue == 14)
+            let req = try #require(server.requests.first)
+            #expect(req.uri == "/v1beta/models/gemini-2.5-flash-preview-tts:streamGenerateContent?alt=sse")
+            #expect(req.header("x-goog-api-key") == CLI.secret)
+            #expect(req.json?["contents"]?.arrayValue?[0]["parts"] == [["text": "Hello from a pipe.\n"]])
+            #expect(!r.stdout.contains(CLI.secret) && !r.stderr.contains(CLI.secret))
+            let empty = try await CLI.run(
+                ["speak", "--model", "gemini/gemini-2.5-flash-preview-tts", "--voice", "Kore", "-o", path],
+                environment: CLI.environment(["GEMINI_API_KEY": CLI.secret]), stdin: "  \n")
+            #expect(empty.status != 0)
+            #expect(empty.stderr.contains("no text to speak"))
+        }
+    }
+
+    static func replacingInline(_ value: JSONValue, mime: String, data: String) -> JSONValue {
+        switch value {
+        case .object(let pairs):
+            return .object(
+                pairs.map {
+                    $0.key == "inlineData"
+                        ? ($0.key, ["mimeType": .string(mime), "data": .string(data)])
+                        : ($0.key, replacingInline($0.value, mime: mime, data: data))
+                })
+        case .array(let items): return .array(items.map { replacingInline($0, mime: mime, data: data) })
+        default: return value
+        }
+    }
+
     @Test("voices lists ElevenLabs voices; --json keeps every field")
     func voices() async throws {
         try await LoopbackServer.with([

@@ -12,42 +12,15 @@ struct GeminiLiveTests {
     static let model = "gemini/gemini-2.5-flash-native-audio-preview-09-2025"
     static let key = "gemini-test-key-7Q2x"
 
-    struct Recording {
-        var script: [LoopbackWebSocketServer.Step] = []
-        var serverEvents: [JSONValue] = []
-        var clientEvents: [JSONValue] = []
-    }
+    typealias Recording = RealtimeTests.Recording
 
     /// The session as a server script; `binary` sends the server's JSON in binary frames (google-genai
     /// accepts both); `dropAfterAudio` drops the socket after that many audio messages.
     static func recording(_ name: String, binary: Bool = false, dropAfterAudio: Int? = nil) -> Recording {
-        var r = Recording()
-        var audio = 0
-        let text = String(decoding: Fixture.bytes("voice/realtime/\(name).session.jsonl"), as: UTF8.self)
-        for line in text.split(separator: "\n") {
-            let entry = try! JSONValue(parsing: Array(line.utf8))
-            guard let data = entry["data"] else { continue }
-            switch entry["dir"]?.stringValue {
-            case "in":
-                r.serverEvents.append(data)
-                let bytes = JSONWriter.bytes(data)
-                r.script.append(.send(binary ? .binary(bytes) : .text(String(decoding: bytes, as: UTF8.self))))
-                if case .array(let parts) = data["serverContent"]?["modelTurn"]?["parts"],
-                    parts.contains(where: { $0["inlineData"] != nil })
-                {
-                    audio += 1
-                }
-                if let stop = dropAfterAudio, audio == stop {
-                    r.script.append(.drop)
-                    return r
-                }
-            case "out":
-                r.clientEvents.append(data)
-                r.script.append(.expect(1))
-            default: break
-            }
+        RealtimeTests.recording(name, stopAfterAudioDeltas: dropAfterAudio, binary: binary) { data in
+            guard case .array(let parts) = data["serverContent"]?["modelTurn"]?["parts"] else { return false }
+            return parts.contains { $0["inlineData"] != nil }
         }
-        return r
     }
 
     static func llm(_ server: LoopbackWebSocketServer) -> LLMKit {

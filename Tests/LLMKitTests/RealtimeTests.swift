@@ -15,7 +15,13 @@ struct RealtimeTests {
         var clientEvents: [JSONValue] = []
     }
 
-    static func recording(_ name: String, stopAfterAudioDeltas: Int? = nil) -> Recording {
+    /// The session as a server script. `binary` sends the server's JSON in binary frames; the socket is
+    /// dropped after `stopAfterAudioDeltas` server messages for which `isAudio` holds (OpenAI's
+    /// `response.output_audio.delta` by default).
+    static func recording(
+        _ name: String, stopAfterAudioDeltas: Int? = nil, binary: Bool = false,
+        isAudio: (JSONValue) -> Bool = { $0["type"]?.stringValue == "response.output_audio.delta" }
+    ) -> Recording {
         var r = Recording()
         var audio = 0
         let text = String(decoding: Fixture.bytes("voice/realtime/\(name).session.jsonl"), as: UTF8.self)
@@ -25,8 +31,9 @@ struct RealtimeTests {
             switch entry["dir"]?.stringValue {
             case "in":
                 r.serverEvents.append(data)
-                r.script.append(.send(.text(String(decoding: JSONWriter.bytes(data), as: UTF8.self))))
-                if data["type"]?.stringValue == "response.output_audio.delta" { audio += 1 }
+                let bytes = JSONWriter.bytes(data)
+                r.script.append(.send(binary ? .binary(bytes) : .text(String(decoding: bytes, as: UTF8.self))))
+                if isAudio(data) { audio += 1 }
                 if let stop = stopAfterAudioDeltas, audio == stop {
                     r.script.append(.drop)
                     return r

@@ -4,10 +4,28 @@ import NIOHTTP1
 
 extension LLMKit {
     /// Synthesizes `request.text` and returns the whole audio: ElevenLabs `POST /v1/text-to-speech/{voice_id}`,
-    /// OpenAI `POST /audio/speech`, Deepgram Aura `POST /v1/speak`. Other providers, and formats a provider does
-    /// not offer, throw `unsupported`. To play or save audio while it arrives, use `speakStream`.
+    /// OpenAI `POST /audio/speech`, Deepgram Aura `POST /v1/speak`, Gemini TTS `:generateContent` (Gemini API and
+    /// Vertex AI). Other providers, and formats a provider does not offer, throw `unsupported`. To play or save
+    /// audio while it arrives, use `speakStream`.
     public func speak(_ request: SpeechRequest) async throws(LLMError) -> SpeechAudio {
         let plan = try speechPlan(request, mode: .whole)
+        switch plan.decoding {
+        case .raw: break
+        case .openAISSE: return try await speakStream(request).collect()
+        case .gemini(let output):
+            return try await retry.run { () async throws(LLMError) -> SpeechAudio in
+                let t = try await send(plan.call)
+                let piece = try GeminiSpeech.piece(t, provider: plan.provider)
+                guard !piece.bytes.isEmpty else {
+                    throw GeminiSpeech.noAudio(piece, provider: plan.provider, model: plan.model)
+                }
+                var audio = plan.audio([], headers: HTTPHeaders())
+                audio.audio = GeminiSpeech.finish(
+                    piece.bytes, rate: piece.rate, output: output, warnings: &audio.warnings)
+                audio.usage = piece.usage
+                return audio
+            }
+        }
         let transport = self.transport
         return try await retry.run { () async throws(LLMError) -> SpeechAudio in
             let started = ContinuousClock.now
@@ -22,6 +40,9 @@ extension LLMKit {
 
     /// Streams the audio of `request.text` as it is synthesized (ElevenLabs `/stream`, OpenAI and Deepgram
     /// chunked bodies): each element is the bytes of one network read, in order; concatenated they are the file.
+    /// OpenAI with `includeUsage` (Server-Sent Events) and Gemini (`:streamGenerateContent?alt=sse`) deliver the
+    /// decoded audio of each event; Gemini WAV arrives as one chunk at the end (the header needs the length), PCM
+    /// and G.711 as they come.
     /// The request is sent when iteration starts; cancelling the consuming task, or dropping the iterator,
     /// closes the connection.
     public func speakStream(_ request: SpeechRequest) -> SpeechStream {
@@ -57,14 +78,21 @@ extension LLMKit {
     }
 
     /// The voices of `provider`: ElevenLabs `GET /v1/voices` (premade and the account's own); for OpenAI the
-    /// built-in voices the API reference lists (no request is made). Other providers throw `unsupported`.
+    /// built-in voices the API reference lists, for Gemini and Vertex the 30 prebuilt voices of Google's
+    /// speech-generation guide, with their character as `description` (no request is made for either). Other
+    /// providers throw `unsupported`.
     public func voices(provider: String) async throws(LLMError) -> [Voice] {
         if let info = providerInfo(provider), info.wire == .openAI {
             return Self.openAIVoices.map { Voice(id: $0, name: $0, category: "premade") }
         }
+        if let info = providerInfo(provider), info.wire == .gemini || info.wire == .vertex {
+            return GeminiSpeech.voices.map {
+                Voice(id: $0.name, name: $0.name, category: "premade", description: $0.character)
+            }
+        }
         let endpoint = try endpoint(provider)
         guard Self.speechWire(endpoint) == .elevenLabs else {
-            throw unsupported(endpoint, "voice listing", use: "elevenlabs or openai")
+            throw unsupported(endpoint, "voice listing", use: "elevenlabs, openai or gemini")
         }
         let call = plainCall(
             endpoint, model: "", path: "/v1/voices", method: .GET, body: [], errors: ElevenLabsErrors.dialect)
@@ -127,7 +155,17 @@ extension LLMKit {
 
 /// The speech APIs LLMKit speaks.
 enum SpeechWire {
-    case openAI, elevenLabs, deepgram
+    case openAI, elevenLabs, deepgram, gemini
+}
+
+/// How a speech answer's body becomes audio.
+enum SpeechDecoding: Sendable, Hashable {
+    /// The body is the audio.
+    case raw
+    /// OpenAI `stream_format: "sse"`: `speech.audio.delta` {audio} events, then `speech.audio.done` {usage}.
+    case openAISSE
+    /// Gemini `generateContent` JSON (or its SSE events) with `inlineData` audio.
+    case gemini(GeminiSpeech.Output)
 }
 
 /// Which endpoint of a speech API to call.
@@ -142,6 +180,7 @@ struct SpeechPlan: Sendable {
     var model: String
     var format: AudioFormat
     var warnings: [Warning]
+    var decoding = SpeechDecoding.raw
 
     /// The audio answer with the metadata the provider put in headers.
     func audio(_ bytes: [UInt8], headers: HTTPHeaders) -> SpeechAudio {
@@ -164,6 +203,7 @@ extension LLMKit {
         case .openAI: return .openAI
         case .deepgram: return .deepgram
         case .elevenlabs: return .elevenLabs
+        case .gemini, .vertex: return .gemini
         default: return nil
         }
     }
@@ -175,7 +215,9 @@ extension LLMKit {
         guard let wire = Self.speechWire(endpoint) else {
             throw unsupported(
                 endpoint, "text-to-speech",
-                use: "elevenlabs/eleven_multilingual_v2, openai/gpt-4o-mini-tts or deepgram/aura-2-thalia-en")
+                use:
+                    "elevenlabs/eleven_multilingual_v2, openai/gpt-4o-mini-tts, deepgram/aura-2-thalia-en or gemini/gemini-2.5-flash-preview-tts"
+            )
         }
         if mode == .timestamps, wire != .elevenLabs {
             throw unsupported(endpoint, "speech-with-timestamps", use: "elevenlabs/eleven_multilingual_v2")
@@ -187,6 +229,7 @@ extension LLMKit {
         let name = endpoint.info.displayName
         let path: String
         var body: [UInt8] = []
+        var decoding = SpeechDecoding.raw
         switch wire {
         case .elevenLabs:
             guard let voice = request.voice, !voice.isEmpty else {
@@ -234,6 +277,20 @@ extension LLMKit {
             if let i = request.instructions { o.append(("instructions", .string(i))) }
             o.append(("response_format", .string(format)))
             if let s = request.speed { o.append(("speed", .double(s))) }
+            if request.includeUsage == true {
+                // tts-1 and tts-1-hd answer only raw audio (CreateSpeechRequest.stream_format).
+                if id.model.lowercased().hasPrefix("tts-1") {
+                    warnings.append(
+                        Warning(
+                            code: "usage_unavailable",
+                            message:
+                                "\(id.model) reports no usage (it cannot stream Server-Sent Events); use gpt-4o-mini-tts for usage"
+                        ))
+                } else {
+                    o.append(("stream_format", "sse"))
+                    decoding = .openAISSE
+                }
+            }
             if request.voiceSettings != nil { drop("voiceSettings", "they are ElevenLabs settings") }
             if request.language != nil { drop("language", "OpenAI speech has no language parameter") }
             if request.seed != nil { drop("seed", "OpenAI speech has no seed") }
@@ -249,13 +306,31 @@ extension LLMKit {
             if request.voiceSettings != nil { drop("voiceSettings", "they are ElevenLabs settings") }
             if request.language != nil { drop("language", "the Aura model fixes the language") }
             if request.seed != nil { drop("seed", "\(name) has no seed") }
+        case .gemini:
+            let (json, output, dropped) = try GeminiSpeech.body(
+                request, model: id.model, stream: mode == .stream, provider: id.provider)
+            warnings += dropped
+            path =
+                Self.googleModelPath(endpoint, model: id.model)
+                + (mode == .stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
+            body = JSONWriter.bytes(json)
+            decoding = .gemini(output)
         }
-        var call = plainCall(
-            endpoint, model: id.model, path: path, body: body,
-            errors: wire == .elevenLabs ? ElevenLabsErrors.dialect : OpenAIChatDialect(quirks: CompatibleQuirks()))
-        if mode != .timestamps { call.headers.replaceOrAdd(name: "accept", value: "*/*") }
+        let errors: any ChatDialect =
+            switch wire {
+            case .elevenLabs: ElevenLabsErrors.dialect
+            case .gemini: GeminiDialect(vertex: nil)  // Google error bodies, API_KEY_INVALID as authentication
+            default: OpenAIChatDialect(quirks: CompatibleQuirks())
+            }
+        var call = plainCall(endpoint, model: id.model, path: path, body: body, errors: errors)
+        switch (decoding, mode) {
+        case (.raw, .whole), (.raw, .stream): call.headers.replaceOrAdd(name: "accept", value: "*/*")
+        case (.openAISSE, _), (.gemini, .stream): call.headers.replaceOrAdd(name: "accept", value: "text/event-stream")
+        default: break
+        }
         return SpeechPlan(
-            call: call, provider: id.provider, model: id.model, format: request.format, warnings: warnings)
+            call: call, provider: id.provider, model: id.model, format: request.format, warnings: warnings,
+            decoding: decoding)
     }
 
     /// ElevenLabs `output_format` values (elevenlabs/elevenlabs-js `TextToSpeechConvertRequestOutputFormat` @

@@ -13,21 +13,15 @@ extension LLMKit {
         case .openAI, .openAICompatible: break
         default: throw unsupported(endpoint, "speech translation", use: "openai/whisper-1 or groq/whisper-large-v3")
         }
-        let plan = try OpenAITranscription(request, id: id, translate: true, stream: false)
-        var call = plainCall(
-            endpoint, model: id.model, path: plan.path, body: plan.form.bytes(), contentType: plan.form.contentType)
-        call.uploadProgress = progress
-        return try await retry.run { () async throws(LLMError) -> Transcript in
-            try OpenAITranscription.read(try await send(call), id: id, warnings: plan.warnings)
-        }
+        return try await transcribeOpenAI(request, id: id, endpoint: endpoint, progress: progress, translate: true)
     }
 
-    /// OpenAI `POST /audio/transcriptions` (multipart), also on OpenAI-compatible servers.
+    /// OpenAI `POST /audio/transcriptions` or `/audio/translations` (multipart), also on OpenAI-compatible servers.
     func transcribeOpenAI(
         _ request: TranscriptionRequest, id: ModelID, endpoint: Endpoint,
-        progress: (@Sendable (UploadProgress) -> Void)?
+        progress: (@Sendable (UploadProgress) -> Void)?, translate: Bool = false
     ) async throws(LLMError) -> Transcript {
-        let plan = try OpenAITranscription(request, id: id, translate: false, stream: false)
+        let plan = try OpenAITranscription(request, id: id, translate: translate, stream: false)
         var call = plainCall(
             endpoint, model: id.model, path: plan.path, body: plan.form.bytes(), contentType: plan.form.contentType)
         call.uploadProgress = progress

@@ -103,14 +103,16 @@ public struct VoiceSettings: Sendable, Hashable, Codable {
 /// Text to speech for one text.
 public struct SpeechRequest: Sendable, Hashable, Codable {
     /// `provider/model`: `elevenlabs/eleven_multilingual_v2`, `openai/gpt-4o-mini-tts`,
-    /// `deepgram/aura-2-thalia-en` (Deepgram's model names the voice).
+    /// `deepgram/aura-2-thalia-en` (Deepgram's model names the voice), `gemini/gemini-2.5-flash-preview-tts`,
+    /// `gemini/gemini-3.8-flash-tts`, `vertex/gemini-2.5-flash-tts`.
     public var model: String
     public var text: String
-    /// The voice: an ElevenLabs voice id, an OpenAI voice name (`alloy`, `coral`, ...); not used by Deepgram.
+    /// The voice: an ElevenLabs voice id, an OpenAI voice name (`alloy`, `coral`, ...), a Gemini voice (`Kore`,
+    /// `Puck`, ...; on Gemini 3.8 TTS also a designed `voice_...` id); not used by Deepgram.
     public var voice: String?
     /// The audio encoding (MP3 by default, with the provider's default rate and bitrate).
     public var format: AudioFormat
-    /// How to speak: tone, accent, pace (OpenAI gpt-4o-mini-tts; not tts-1 or tts-1-hd).
+    /// How to speak: tone, accent, pace (OpenAI gpt-4o-mini-tts, not tts-1 or tts-1-hd; Gemini TTS).
     public var instructions: String?
     /// 1.0 is normal (OpenAI 0.25...4; ElevenLabs sends it as `voice_settings.speed`).
     public var speed: Double?
@@ -120,10 +122,16 @@ public struct SpeechRequest: Sendable, Hashable, Codable {
     public var language: String?
     /// Best-effort determinism (ElevenLabs, 0...4294967295).
     public var seed: Int?
+    /// `true` asks for token usage where it costs a different transport: OpenAI gpt-4o-mini-tts then streams
+    /// Server-Sent Events (`stream_format: "sse"`, base64 audio deltas and a final event with usage) instead of
+    /// raw audio; `SpeechAudio.usage` carries the tokens. tts-1 and tts-1-hd cannot (a warning says so and raw
+    /// audio is requested). Gemini always reports usage; other providers report none.
+    public var includeUsage: Bool?
 
     public init(
         model: String, text: String, voice: String? = nil, format: AudioFormat = .mp3(), instructions: String? = nil,
-        speed: Double? = nil, voiceSettings: VoiceSettings? = nil, language: String? = nil, seed: Int? = nil
+        speed: Double? = nil, voiceSettings: VoiceSettings? = nil, language: String? = nil, seed: Int? = nil,
+        includeUsage: Bool? = nil
     ) {
         self.model = model
         self.text = text
@@ -134,6 +142,7 @@ public struct SpeechRequest: Sendable, Hashable, Codable {
         self.voiceSettings = voiceSettings
         self.language = language
         self.seed = seed
+        self.includeUsage = includeUsage
     }
 }
 
