@@ -161,3 +161,24 @@ struct TranscriptionTests {
         #expect(s.paragraphs.first?.start == segments.first?["start"]?.doubleValue)
     }
 }
+
+@Suite("Transcription: Deepgram utterances")
+struct DeepgramUtteranceTests {
+    @Test("utterances=true is sent; the documented utterance is read with its text and timings")
+    func utterances() async throws {
+        var t = JSONTape()
+        try t.parse(Fixture.bytes("voice/deepgram/utterances-docs-fragment.json"))
+        #expect(
+            DeepgramTranscripts.utterances(t, t.root) == [
+                Transcript.Paragraph(
+                    text: "four score and seven years ago our fathers brought forth on this continent a new nation",
+                    start: 0.41915998, end: 5.43012)
+            ])
+        let (r, req) = try await TranscriptionTests.replay(
+            "prerecorded-nova-3-smart-format",
+            TranscriptionRequest(model: "deepgram/nova-3", audio: .data([1], mimeType: "audio/wav"), utterances: true))
+        #expect(req.uri == "/v1/listen?model=nova-3&smart_format=true&utterances=true")
+        #expect(r.utterances.isEmpty)  // this recording was made without utterances
+        #expect(r.warnings.isEmpty)
+    }
+}

@@ -119,6 +119,9 @@ package enum AssemblyAITranscripts {
         if request.paragraphs && !request.diarize {
             drop("AssemblyAI paragraphs come from speaker turns (utterances); set diarize to get them")
         }
+        if request.utterances {
+            drop("utterances: AssemblyAI's utterances are speaker turns, in paragraphs with diarize")
+        }
         if request.audioEvents {
             drop("AssemblyAI has no audio-event switch (Universal-3 Pro tags events in the text itself)")
         }

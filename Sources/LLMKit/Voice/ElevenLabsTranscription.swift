@@ -67,6 +67,12 @@ package enum ScribeTranscripts {
         form.field("timestamps_granularity", "word")
         if request.diarize { form.field("diarize", "true") }
         for k in request.keyterms { form.field("keyterms", k) }
+        if request.utterances {
+            warnings.append(
+                Warning(
+                    code: "parameter_dropped",
+                    message: "utterances: Scribe has no pause-based utterances; use paragraphs for speaker turns"))
+        }
         if !request.smartFormat {
             warnings.append(
                 Warning(

@@ -40,6 +40,7 @@ extension LLMKit {
         if request.smartFormat { query.append("smart_format=true") }
         if request.diarize { query.append("diarize=true") }
         if request.paragraphs { query.append("paragraphs=true") }
+        if request.utterances { query.append("utterances=true") }
         if let l = request.language { query.append("language=\(l.addingPercentEncodingForPath)") }
         for k in request.keyterms { query.append("keyterm=\(k.addingPercentEncodingForPath)") }
         let path = "/v1/listen?" + query.joined(separator: "&")
@@ -101,6 +102,22 @@ package enum DeepgramTranscripts {
         return words
     }
 
+    /// `results.utterances` (`utterances=true`): `transcript`, `start`, `end`, `speaker` when diarizing.
+    package static func utterances(_ t: JSONTape, _ results: Int) -> [Transcript.Paragraph] {
+        var list: [Transcript.Paragraph] = []
+        if let items = t.member(results, "utterances") {
+            t.forEachElement(items) { u in
+                list.append(
+                    Transcript.Paragraph(
+                        text: t.member(u, "transcript").flatMap(t.string) ?? "",
+                        start: t.member(u, "start").flatMap(t.double) ?? 0,
+                        end: t.member(u, "end").flatMap(t.double) ?? 0,
+                        speaker: t.member(u, "speaker").flatMap(t.int).map(String.init)))
+            }
+        }
+        return list
+    }
+
     package static func read(_ t: JSONTape, provider: String, model: String) throws(LLMError) -> Transcript {
         guard let results = t.member(t.root, "results"), let channels = t.member(results, "channels"),
             let channel = t.firstElement(channels), let alternatives = t.member(channel, "alternatives"),
@@ -127,10 +144,12 @@ package enum DeepgramTranscripts {
             }
         }
         let metadata = t.member(t.root, "metadata")
+        let utterances = Self.utterances(t, results)
         return Transcript(
             provider: provider, model: model, text: t.member(alt, "transcript").flatMap(t.string) ?? "",
             confidence: t.member(alt, "confidence").flatMap(t.double),
             duration: metadata.flatMap { t.member($0, "duration") }.flatMap(t.double), words: words,
-            paragraphs: paragraphs, requestID: metadata.flatMap { t.member($0, "request_id") }.flatMap(t.string))
+            paragraphs: paragraphs, utterances: utterances,
+            requestID: metadata.flatMap { t.member($0, "request_id") }.flatMap(t.string))
     }
 }

@@ -84,6 +84,14 @@ struct OpenAITranscription {
                     message: "\(id.model) does not label speakers; use openai/gpt-4o-transcribe-diarize"))
         }
         warnings += LLMKit.unhonoured(request, speakerCount: true, audioEvents: true)
+        if request.utterances {
+            warnings.append(
+                Warning(
+                    code: "parameter_dropped",
+                    message:
+                        "utterances: \(id.provider) has no pause-based utterances (Whisper segments are in paragraphs)")
+            )
+        }
         if !request.keyterms.isEmpty {
             warnings.append(
                 Warning(code: "parameter_dropped", message: "OpenAI transcription has no keyterms; not sent"))

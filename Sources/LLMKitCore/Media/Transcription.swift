@@ -12,6 +12,8 @@ public struct TranscriptionRequest: Sendable, Hashable {
     public var smartFormat: Bool
     /// Group words into paragraphs.
     public var paragraphs: Bool
+    /// Split the transcript at pauses into utterances (Deepgram `utterances=true`); `Transcript.utterances`.
+    public var utterances: Bool
     /// Words or phrases to favour (Deepgram `keyterm`, ElevenLabs `keyterms`, AssemblyAI `keyterms_prompt`).
     public var keyterms: [String]
     /// How many speakers to expect when diarizing (ElevenLabs `num_speakers`, a maximum of 1-32; AssemblyAI
@@ -29,7 +31,8 @@ public struct TranscriptionRequest: Sendable, Hashable {
 
     public init(
         model: String, audio: MediaSource, language: String? = nil, diarize: Bool = false, smartFormat: Bool = true,
-        paragraphs: Bool = false, keyterms: [String] = [], speakerCount: Int? = nil, audioEvents: Bool = false,
+        paragraphs: Bool = false, utterances: Bool = false, keyterms: [String] = [], speakerCount: Int? = nil,
+        audioEvents: Bool = false,
         pollInterval: Duration = .seconds(1), timeout: Duration = .seconds(1800)
     ) {
         self.speakerCount = speakerCount
@@ -42,6 +45,7 @@ public struct TranscriptionRequest: Sendable, Hashable {
         self.diarize = diarize
         self.smartFormat = smartFormat
         self.paragraphs = paragraphs
+        self.utterances = utterances
         self.keyterms = keyterms
     }
 }
@@ -112,6 +116,8 @@ public struct Transcript: Sendable, Hashable, Codable {
     public var duration: Double?
     public var words: [Word]
     public var paragraphs: [Paragraph]
+    /// Speech split at pauses (Deepgram utterances, when asked for), with the speaker when diarizing.
+    public var utterances: [Paragraph]
     public var requestID: String?
     /// The language the provider detected or was told, in the provider's own code (`en`, `en_us`, `eng`).
     public var language: String?
@@ -125,7 +131,8 @@ public struct Transcript: Sendable, Hashable, Codable {
 
     public init(
         provider: String, model: String, text: String, confidence: Double? = nil, duration: Double? = nil,
-        words: [Word] = [], paragraphs: [Paragraph] = [], requestID: String? = nil, language: String? = nil,
+        words: [Word] = [], paragraphs: [Paragraph] = [], utterances: [Paragraph] = [], requestID: String? = nil,
+        language: String? = nil,
         languageConfidence: Double? = nil, audioEvents: [AudioEvent]? = nil, warnings: [Warning] = []
     ) {
         self.languageConfidence = languageConfidence
@@ -139,6 +146,7 @@ public struct Transcript: Sendable, Hashable, Codable {
         self.duration = duration
         self.words = words
         self.paragraphs = paragraphs
+        self.utterances = utterances
         self.requestID = requestID
     }
 }
