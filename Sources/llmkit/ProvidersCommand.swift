@@ -37,6 +37,8 @@ struct ProvidersCommand: AsyncParsableCommand {
             Output.outLine("  base URL: \(info.defaultBaseURL)  (override with \(info.baseURLVariable))")
             let keys = info.keyVariables.joined(separator: " or ")
             Output.outLine("  key:      \(keys)\(info.requiresKey ? "" : "  (optional)")")
+            let features = ProviderFeature.allCases.filter { info.features.contains($0) }.map(\.rawValue)
+            Output.outLine("  features: \(features.joined(separator: ", "))")
             if !configured { Output.outLine("  setup:    \(info.setupHint)") }
         }
     }
@@ -63,6 +65,8 @@ struct ProvidersCommand: AsyncParsableCommand {
             "chat": .bool(info.offersChat),
             "embeddings": .bool(LLMKit.offersEmbeddings(info)),
             "countTokens": .bool(LLMKit.offersTokenCounting(info)),
+            "features": .array(
+                ProviderFeature.allCases.filter { info.features.contains($0) }.map { .string($0.rawValue) }),
         ]
     }
 
