@@ -18,9 +18,13 @@ struct ModelsCommandTests {
                 item.keys == [
                     "id", "displayName", "defaultBaseURL", "keyVariables", "baseURLVariable", "requiresKey",
                     "configured",
-                    "setupHint", "docs", "regions", "wire", "chat", "embeddings", "countTokens",
+                    "setupHint", "docs", "regions", "wire", "chat", "embeddings", "countTokens", "features",
                 ])
         }
+        #expect(
+            list.first { $0["id"] == "groq" }?["features"] == ["chat", "transcription", "translation"])
+        #expect(
+            list.first { $0["id"] == "deepgram" }?["features"] == ["transcription", "liveTranscription", "speech"])
         #expect(list.first { $0["id"] == "openai" }?["configured"] == true)
         #expect(list.first { $0["id"] == "anthropic" }?["configured"] == false)
         #expect(list.first { $0["id"] == "gemini" }?["keyVariables"] == ["GEMINI_API_KEY", "GOOGLE_API_KEY"])
@@ -34,6 +38,7 @@ struct ModelsCommandTests {
         #expect(text.status == 0)
         #expect(text.stdout.contains("ANTHROPIC_API_KEY"))
         #expect(text.stdout.contains("not configured"))
+        #expect(text.stdout.contains("features: chat, countTokens"))
         #expect(!text.stdout.contains("openai"))
     }
 
