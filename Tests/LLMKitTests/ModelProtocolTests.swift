@@ -94,7 +94,7 @@ struct ScriptedVideoTests {
     /// What an application would write: submit, keep the id, wait for the result.
     static func film(_ prompt: String, using m: some VideoModel) async throws(LLMError) -> (String, [MediaOutput]) {
         let job = try await m.generateVideo(VideoRequest(model: "any/model", prompt: prompt))
-        return (job.id, try await job.result(timeout: .seconds(5), pollInterval: .milliseconds(1)))
+        return (job.id, try await job.result(timeout: .seconds(600), pollInterval: .milliseconds(1)))
     }
 
     @Test("a job runs through its scripted states; result() returns the outputs; the id resumes it; cancel and failure")
@@ -121,7 +121,7 @@ struct ScriptedVideoTests {
         #expect(try await second.status().state == .running)
         #expect(try await second.cancel().state == .canceled)
         do {
-            _ = try await second.wait(timeout: .seconds(5), pollInterval: .milliseconds(1))
+            _ = try await second.wait(timeout: .seconds(600), pollInterval: .milliseconds(1))
             Issue.record("a canceled job must throw")
         } catch {
             #expect(error.kind == .cancelled)
