@@ -99,16 +99,14 @@ public struct LLMKit: Sendable {
         guard (200..<300).contains(Int(response.status.code)) else {
             throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
         }
-        var tape = JSONTape()
         do {
-            try tape.parse(body)
+            return try JSONTape(parsing: body)
         } catch {
             let shown = String(decoding: body.prefix(300), as: UTF8.self)
             throw LLMError(
                 .decoding, "\(provider) answered with a body that is not valid JSON (\(error)): \(shown)",
                 provider: provider, statusCode: Int(response.status.code), requestID: response.headers.requestID)
         }
-        return tape
     }
 
     static func collect(

@@ -309,22 +309,26 @@ extension LLMKit {
     /// The headers of a JSON request to `endpoint`: content type, accept, user agent, the key, then
     /// the dialect's and the user's own headers.
     static func headers(_ endpoint: Endpoint, wire: WireRequest, accept: String) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(6 + wire.headers.count + endpoint.headers.count)
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "accept", value: accept)
-        headers.add(name: "user-agent", value: "llmkit-swift/\(LLMKitVersion.string)")
+        // The fixed names are ASCII literals: built as one array (`HTTPHeaders.add` checks each name).
+        var fixed: [(String, String)] = []
+        fixed.reserveCapacity(6 + wire.headers.count + endpoint.headers.count)
+        fixed.append(("content-type", "application/json"))
+        fixed.append(("accept", accept))
+        fixed.append(("user-agent", userAgent))
         switch endpoint.auth {
-        case .none, .vertex, .sigV4: break
-        case .bearer: headers.add(name: "authorization", value: "Bearer \(endpoint.apiKey ?? "")")
-        case .token: headers.add(name: "authorization", value: "Token \(endpoint.apiKey ?? "")")
-        case .header(let name): headers.add(name: name, value: endpoint.apiKey ?? "")
+        case .none, .vertex, .sigV4, .header: break
+        case .bearer: fixed.append(("authorization", "Bearer " + (endpoint.apiKey ?? "")))
+        case .token: fixed.append(("authorization", "Token " + (endpoint.apiKey ?? "")))
         }
+        var headers = HTTPHeaders(fixed)
+        if case .header(let name) = endpoint.auth { headers.add(name: name, value: endpoint.apiKey ?? "") }
         for (k, v) in wire.headers { headers.replaceOrAdd(name: k, value: v) }
         for (k, v) in endpoint.headers { headers.replaceOrAdd(name: k, value: v) }
         return headers
     }
 }
+
+private let userAgent = "llmkit-swift/\(LLMKitVersion.string)"
 
 /// The library version, sent in `user-agent`.
 public enum LLMKitVersion {

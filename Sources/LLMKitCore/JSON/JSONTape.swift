@@ -47,6 +47,12 @@ package struct JSONTape: Sendable {
         try reparse()
     }
 
+    /// Parses `input`, taking the array as the tape's text (no copy: a whole response body).
+    package init(parsing input: [UInt8]) throws(JSONParseError) {
+        bytes = input
+        try reparse()
+    }
+
     /// Parses `input`, replacing the previous document.
     package mutating func parse(_ input: some Collection<UInt8>) throws(JSONParseError) {
         bytes.removeAll(keepingCapacity: true)
@@ -152,6 +158,14 @@ package struct JSONTape: Sendable {
         return bytes.withUnsafeBufferPointer { b in
             memcmpEqual(b.baseAddress! + Int(t.start) + 4, key.utf8Start + 4, len - 4)
         }
+    }
+
+    /// The byte length of the string at `i` when it has no escapes; -1 for an escaped string or
+    /// any other kind. Lets a caller pick the few keys of that length before comparing any
+    /// (escaped keys must still be compared with `keyEquals`).
+    @inlinable @inline(__always) package func plainStringLength(_ i: Int) -> Int {
+        let t = tokens[i]
+        return t.kind == .string && !t.escaped ? Int(t.end - t.start) : -1
     }
 
     /// Whether the (string) token at `i` equals `key` (a runtime string: provider data tables).
@@ -485,10 +499,16 @@ private struct Parser {
             guard i < size else { break }
             let c = p[i]
             if c == UInt8(ascii: "\"") {
-                try emit(
-                    .init(
-                        kind: .string, escaped: escaped, start: Int32(start), end: Int32(i),
-                        count: prefix4(base + start, i - start)))
+                // The first four bytes in one load when they are in the buffer (the usual case).
+                let len = i - start
+                let head: Int32
+                if start + 4 <= size {
+                    let w = UInt32(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt32.self))
+                    head = Int32(bitPattern: len >= 4 ? w : w & ~(UInt32.max << (8 * UInt32(len))))
+                } else {
+                    head = prefix4(base + start, len)
+                }
+                try emit(.init(kind: .string, escaped: escaped, start: Int32(start), end: Int32(i), count: head))
                 i += 1
                 return
             }

@@ -49,19 +49,36 @@ public enum JSONWriter {
     /// Appends `s` as a JSON string literal.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
+        if s.utf8.withContiguousStorageIfAvailable({ writeEscaped($0, into: &out) }) == nil {
+            Array(s.utf8).withUnsafeBufferPointer { writeEscaped($0, into: &out) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `text` with JSON escapes; runs of plain bytes are copied in one append each.
+    private static func writeEscaped(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        var run = 0
+        var i = 0
+        while i < text.count {
+            let c = text[i]
+            if c >= 0x20 && c != UInt8(ascii: "\"") && c != UInt8(ascii: "\\") {
+                i += 1
+                continue
+            }
+            if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[run..<i])) }
             switch c {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
+            default:
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
-            default: out.append(c)
             }
+            i += 1
+            run = i
         }
-        out.append(UInt8(ascii: "\""))
+        if run < text.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: text[run...])) }
     }
 
     /// Pretty-printed JSON (2-space indent), for humans and fixtures.

@@ -86,18 +86,20 @@ final class ChatCompletionsTranslator: StreamTranslator {
         var model: Int?
         var choices: Int?
         var usage: Int?
+        // Keys are told apart by length first: most members then need one comparison or none.
         t.forEachMember(t.root) { k, v in
-            if t.keyEquals(k, "choices") {
+            let n = t.plainStringLength(k)
+            if (n < 0 || n == 7), t.keyEquals(k, "choices") {
                 choices = v
-            } else if t.keyEquals(k, "usage") {
+            } else if (n < 0 || n == 5), t.keyEquals(k, "usage") {
                 usage = v
-            } else if t.keyEquals(k, "id") {
+            } else if (n < 0 || n == 2), t.keyEquals(k, "id") {
                 id = v
-            } else if t.keyEquals(k, "model") {
+            } else if (n < 0 || n == 5), t.keyEquals(k, "model") {
                 model = v
-            } else if t.keyEquals(k, "error") {
+            } else if (n < 0 || n == 5), t.keyEquals(k, "error") {
                 error = v
-            } else if t.keyEquals(k, "x_groq"), usage == nil {
+            } else if (n < 0 || n == 6), t.keyEquals(k, "x_groq"), usage == nil {
                 usage = t.member(v, "usage")  // Groq's final chunk
             }
         }
@@ -112,11 +114,12 @@ final class ChatCompletionsTranslator: StreamTranslator {
             var finish: Int?
             var filters: Int?
             t.forEachMember(choice) { k, v in
-                if t.keyEquals(k, "delta") {
+                let n = t.plainStringLength(k)
+                if (n < 0 || n == 5), t.keyEquals(k, "delta") {
                     delta = v
-                } else if t.keyEquals(k, "finish_reason") {
+                } else if (n < 0 || n == 13), t.keyEquals(k, "finish_reason") {
                     finish = v
-                } else if t.keyEquals(k, "content_filter_results") {
+                } else if (n < 0 || n == 22), t.keyEquals(k, "content_filter_results") {
                     filters = v
                 }
             }
@@ -307,8 +310,18 @@ struct MemberNames: Sendable {
 
     init(_ names: [String]) {
         for n in names {
-            if let k = Self.known.first(where: { $0.description == n }) { fast.append(k) } else { slow.append(n) }
+            if let k = Self.known.first(where: { Self.same(n, $0) }) { fast.append(k) } else { slow.append(n) }
         }
+    }
+
+    /// `name == known.description` without making a `String` (the known names are ASCII, so
+    /// byte equality is string equality).
+    private static func same(_ name: String, _ known: StaticString) -> Bool {
+        guard name.utf8.count == known.utf8CodeUnitCount else { return false }
+        return name.utf8.withContiguousStorageIfAvailable { b in
+            for k in 0..<b.count where b[k] != known.utf8Start[k] { return false }
+            return true
+        } ?? (name == known.description)
     }
 
     @inline(__always) func matches(_ t: JSONTape, _ k: Int) -> Bool {

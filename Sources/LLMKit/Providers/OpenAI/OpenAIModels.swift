@@ -4,15 +4,58 @@ import LLMKitCore
 package enum OpenAIModels {
     /// o-series, gpt-5 and codex models: reasoning models, served best by the Responses API.
     package static func prefersResponses(_ model: String) -> Bool {
+        if let r = ASCIIName.with(model, { $0.prefersResponses }) { return r }
         let m = model.lowercased()
         return m.hasPrefix("o1") || m.hasPrefix("o3") || m.hasPrefix("o4") || m.hasPrefix("gpt-5")
             || m.contains("codex")
     }
 
     package static func isReasoning(_ model: String) -> Bool {
+        if let r = ASCIIName.with(model, { !($0.hasPrefix("gpt-5") && $0.contains("chat")) && $0.prefersResponses }) {
+            return r
+        }
         let m = model.lowercased()
         if m.hasPrefix("gpt-5") && m.contains("chat") { return false }
         return prefersResponses(m)
+    }
+
+    /// An all-ASCII model name compared in place (`lowercased()` and the generic `contains`
+    /// cost ~15k instructions per request). For ASCII text, comparing bytes after ASCII case
+    /// folding gives exactly the answers of `lowercased()` + `hasPrefix` / `contains`; other
+    /// names take the `String` path.
+    private struct ASCIIName {
+        let b: UnsafeBufferPointer<UInt8>
+
+        static func with(_ s: String, _ body: (ASCIIName) -> Bool) -> Bool? {
+            let r: Bool?? = s.utf8.withContiguousStorageIfAvailable { b in
+                b.allSatisfy { $0 < 0x80 } ? body(ASCIIName(b: b)) : nil
+            }
+            return r ?? nil
+        }
+
+        var prefersResponses: Bool {
+            hasPrefix("o1") || hasPrefix("o3") || hasPrefix("o4") || hasPrefix("gpt-5") || contains("codex")
+        }
+
+        @inline(__always) private func lower(_ k: Int) -> UInt8 {
+            let c = b[k]
+            return c &- 65 < 26 ? c | 0x20 : c
+        }
+
+        func hasPrefix(_ p: StaticString) -> Bool { matches(p, at: 0) }
+
+        func contains(_ p: StaticString) -> Bool {
+            guard b.count >= p.utf8CodeUnitCount else { return false }
+            for start in 0...(b.count - p.utf8CodeUnitCount) where matches(p, at: start) { return true }
+            return false
+        }
+
+        private func matches(_ p: StaticString, at start: Int) -> Bool {
+            let n = p.utf8CodeUnitCount
+            guard start + n <= b.count else { return false }
+            for k in 0..<n where lower(start + k) != p.utf8Start[k] { return false }
+            return true
+        }
     }
 
     /// `temperature` and `top_p`, which OpenAI reasoning models reject: dropped for them, with warnings.
