@@ -93,6 +93,13 @@ public struct LLMKit: Sendable {
     /// Sends one prepared JSON call and parses the answer: one attempt (callers wrap it in `retry`);
     /// error statuses mapped by the call's dialect, a body that is not JSON a decoding error.
     func send(_ call: PreparedCall, started: ContinuousClock.Instant = .now) async throws(LLMError) -> JSONTape {
+        try await sendKeepingHeaders(call, started: started).0
+    }
+
+    /// `send` that also hands back the response headers (Bedrock reports embedding tokens there).
+    func sendKeepingHeaders(_ call: PreparedCall, started: ContinuousClock.Instant = .now) async throws(LLMError)
+        -> (JSONTape, HTTPHeaders)
+    {
         let provider = call.endpoint.info.id
         let response = try await call.send(transport)
         let body = try await Self.collect(response, call: call, transport: transport, started: started)
@@ -100,7 +107,7 @@ public struct LLMKit: Sendable {
             throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
         }
         do {
-            return try JSONTape(parsing: body)
+            return (try JSONTape(parsing: body), response.headers)
         } catch {
             let shown = String(decoding: body.prefix(300), as: UTF8.self)
             throw LLMError(

@@ -55,28 +55,6 @@ extension LLMKit {
         }
     }
 
-    /// `send` that also hands back the response headers (Bedrock reports embedding tokens there).
-    /// Same steps as `send`: one attempt, statuses mapped by the call's dialect, a non-JSON body is `.decoding`.
-    func sendKeepingHeaders(_ call: PreparedCall) async throws(LLMError) -> (JSONTape, HTTPHeaders) {
-        let started = ContinuousClock.now
-        let provider = call.endpoint.info.id
-        let response = try await call.send(transport)
-        let body = try await Self.collect(response, call: call, transport: transport, started: started)
-        guard (200..<300).contains(Int(response.status.code)) else {
-            throw call.mapError(status: Int(response.status.code), headers: response.headers, body: body)
-        }
-        var tape = JSONTape()
-        do {
-            try tape.parse(body)
-        } catch {
-            throw LLMError(
-                .decoding,
-                "\(provider) answered with a body that is not valid JSON (\(error)): \(String(decoding: body.prefix(300), as: UTF8.self))",
-                provider: provider, statusCode: Int(response.status.code), requestID: response.headers.requestID)
-        }
-        return (tape, response.headers)
-    }
-
     /// OpenAI-compatible providers that document a `/embeddings` route (docs/providers/openai-compatible.md).
     static let compatibleEmbeddings: Set<String> = [
         "mistral", "voyage", "jina", "together", "deepinfra", "nebius", "openrouter", "lighton", "local", "ollama",
