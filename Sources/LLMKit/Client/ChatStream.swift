@@ -44,7 +44,7 @@ public struct ChatStream: AsyncSequence, Sendable {
 final class StreamDriver {
     private enum State {
         case initial
-        case streaming(HTTPClientResponse.Body.AsyncIterator)
+        case streaming(HTTPResponse.Body.AsyncIterator)
         case done
     }
 
@@ -122,7 +122,7 @@ final class StreamDriver {
         let call = try kit.prepare(request, stream: true)
         self.call = call
         let transport = kit.transport
-        let response = try await kit.retry.run { () async throws(LLMError) -> HTTPClientResponse in
+        let response = try await kit.retry.run { () async throws(LLMError) -> HTTPResponse in
             let response = try await call.send(transport)
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else {

@@ -36,9 +36,11 @@ public struct LLMKit: Sendable {
     /// - Parameters:
     ///   - providers: per-provider settings from code, keyed by provider id; they win over the environment.
     ///   - environment: where keys and base URLs are read from (the process environment by default).
-    ///   - httpClient: the client to send with; by default a process-wide one configured for LLMKit.
-    ///   - timeouts: connect, first byte and total; the idle timeout is the `httpClient`'s read timeout
-    ///     (see `HTTPClient.makeForLLMKit(timeouts:)`).
+    ///   - httpClient: an AsyncHTTPClient to send with (for HTTP/2, a proxy or tracing spans). By default
+    ///     LLMKit sends with its own HTTP/1.1 client (kept-alive connections pooled per origin, TLS through
+    ///     NIOSSL), and uploads that report progress with a process-wide `HTTPClient`.
+    ///   - timeouts: connect, first byte, idle and total. With your own `httpClient`, the idle timeout is its
+    ///     read timeout (see `HTTPClient.makeForLLMKit(timeouts:)`).
     ///   - retry: the retry policy.
     ///   - serviceAccountSigner: needed only for Vertex AI with a service-account file:
     ///     `RS256Signer()` from `LLMKitGoogleAuth`.
@@ -63,7 +65,7 @@ public struct LLMKit: Sendable {
         self.environment = environment
         self.retry = retry
         self.transport = HTTPTransport(
-            client: httpClient ?? .llmkitShared, timeouts: timeouts,
+            client: httpClient ?? .llmkitShared, own: httpClient == nil ? .shared : nil, timeouts: timeouts,
             logger: logger ?? Logger(label: "llmkit", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -117,7 +119,7 @@ public struct LLMKit: Sendable {
     }
 
     static func collect(
-        _ response: HTTPClientResponse, call: PreparedCall, transport: HTTPTransport, started: ContinuousClock.Instant
+        _ response: HTTPResponse, call: PreparedCall, transport: HTTPTransport, started: ContinuousClock.Instant
     ) async throws(LLMError) -> [UInt8] {
         var body: [UInt8] = []
         if let length = response.headers.first(name: "content-length").flatMap(Int.init) {

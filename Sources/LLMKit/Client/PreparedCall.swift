@@ -44,7 +44,7 @@ package struct PreparedCall: Sendable {
     /// Called as the body is written (long uploads: audio for transcription).
     package var uploadProgress: (@Sendable (UploadProgress) -> Void)?
 
-    package func send(_ transport: HTTPTransport) async throws(LLMError) -> HTTPClientResponse {
+    package func send(_ transport: HTTPTransport) async throws(LLMError) -> HTTPResponse {
         var headers = self.headers
         switch endpoint.auth {
         case .vertex(let credentials):

@@ -43,13 +43,30 @@ extension HTTPClient {
 /// Sends requests and maps transport failures to `LLMError`.
 package struct HTTPTransport: Sendable {
     package let client: HTTPClient
+    /// LLMKit's own HTTP/1.1 client; nil when the caller passed an `HTTPClient` to use instead.
+    package let own: HTTP1Client?
     package let timeouts: Timeouts
     package let logger: Logger
+
+    package init(client: HTTPClient, own: HTTP1Client? = nil, timeouts: Timeouts, logger: Logger) {
+        self.client = client
+        self.own = own
+        self.timeouts = timeouts
+        self.logger = logger
+    }
 
     package func send(
         url: String, method: HTTPMethod = .POST, headers: HTTPHeaders, body: [UInt8], provider: String,
         progress: (@Sendable (UploadProgress) -> Void)? = nil
-    ) async throws(LLMError) -> HTTPClientResponse {
+    ) async throws(LLMError) -> HTTPResponse {
+        if let own, progress == nil, let target = HTTP1Client.Target(url) {
+            do {
+                return try await own.execute(
+                    method: method, target: target, headers: headers, body: body, timeouts: timeouts)
+            } catch {
+                throw Self.map(error, provider: provider, url: url)
+            }
+        }
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers = headers
@@ -62,7 +79,8 @@ package struct HTTPTransport: Sendable {
             }
         }
         do {
-            return try await client.execute(request, timeout: .init(timeouts.firstByte), logger: logger)
+            return HTTPResponse(
+                try await client.execute(request, timeout: .init(timeouts.firstByte), logger: logger))
         } catch {
             throw Self.map(error, provider: provider, url: url)
         }
@@ -75,6 +93,33 @@ package struct HTTPTransport: Sendable {
             return LLMError(.cancelled, "the call was cancelled", provider: provider, underlying: error)
         }
         let host = url.flatMap { URL(string: $0)?.host } ?? "the provider"
+        if let e = error as? HTTP1Error {
+            switch e {
+            case .firstByteTimeout:
+                return LLMError(
+                    .timeout, "no response from \(host) before the first-byte timeout", provider: provider,
+                    timeoutPhase: .firstByte, underlying: error)
+            case .idleTimeout:
+                return LLMError(
+                    .timeout, "\(host) went silent for longer than the idle timeout", provider: provider,
+                    timeoutPhase: .idle, underlying: error)
+            case .closedBeforeResponse:
+                return LLMError(
+                    .network, "\(host) closed the connection before answering; retrying is safe", provider: provider,
+                    underlying: error)
+            case .closedInBody:
+                return LLMError(
+                    .network, "\(host) closed the connection before the response was complete", provider: provider,
+                    underlying: error)
+            case .bodyTooLarge:
+                return LLMError(.decoding, "the response from \(host): \(e)", provider: provider, underlying: error)
+            }
+        }
+        if let e = error as? ChannelError, e == .connectTimeout(.zero) || "\(e)".hasPrefix("connectTimeout") {
+            return LLMError(
+                .timeout, "connecting to \(host) timed out; check the network or the base URL", provider: provider,
+                timeoutPhase: .connect, underlying: error)
+        }
         if let e = error as? HTTPClientError {
             switch e {
             case .connectTimeout:

@@ -7,10 +7,10 @@ extension LLMKit {
     /// per `RetryPolicy` until then; an error status is read whole and mapped by the call's dialect. For
     /// streamed bodies (speech audio, SSE events) that are read after this returns.
     func openStreaming(_ call: PreparedCall, started: ContinuousClock.Instant) async throws(LLMError)
-        -> HTTPClientResponse
+        -> HTTPResponse
     {
         let transport = self.transport
-        return try await retry.run { () async throws(LLMError) -> HTTPClientResponse in
+        return try await retry.run { () async throws(LLMError) -> HTTPResponse in
             let response = try await call.send(transport)
             let status = Int(response.status.code)
             guard (200..<300).contains(status) else {
@@ -26,7 +26,7 @@ extension LLMKit {
 /// transcription events). A `[DONE]` sentinel is skipped; a payload that is not JSON is a decoding error.
 /// One consumer at a time.
 final class SSEJSONReader {
-    private var body: HTTPClientResponse.Body.AsyncIterator
+    private var body: HTTPResponse.Body.AsyncIterator
     private var parser = SSEParser()
     private var pending: [[UInt8]] = []
     private var index = 0
@@ -35,7 +35,7 @@ final class SSEJSONReader {
     private let total: Duration?
     private let started: ContinuousClock.Instant
 
-    init(_ response: HTTPClientResponse, provider: String, total: Duration?, started: ContinuousClock.Instant) {
+    init(_ response: HTTPResponse, provider: String, total: Duration?, started: ContinuousClock.Instant) {
         body = response.body.makeAsyncIterator()
         self.provider = provider
         self.total = total

@@ -56,7 +56,7 @@ public struct SpeechStream: AsyncSequence, Sendable {
 final class SpeechStreamDriver {
     private enum State {
         case initial
-        case streaming(HTTPClientResponse.Body.AsyncIterator)
+        case streaming(HTTPResponse.Body.AsyncIterator)
         case events(SSEJSONReader)
         case done
     }
