@@ -26,6 +26,11 @@ public struct CannedResponse: Sendable {
     public var hangAfterBody: Bool
     /// Pause between writes.
     public var pause: TimeAmount
+    /// Wait this long before writing the response head (first-byte timeouts).
+    public var delayHead: TimeAmount = .zero
+    /// Close the connection on receiving the request, without answering (a kept-alive connection the
+    /// server dropped just as the client reused it).
+    public var closeWithoutAnswer = false
 
     public init(
         status: Int = 200, headers: [(String, String)] = [], body: [UInt8], delivery: Delivery = .whole,
@@ -146,6 +151,8 @@ public final class LoopbackServer: Sendable {
     public var requests: [CapturedRequest] { box.withLockedValue { $0.requests } }
     /// When each request arrived.
     public var requestTimes: [ContinuousClock.Instant] { box.withLockedValue { $0.requestTimes } }
+    /// Connections accepted so far.
+    public var openedConnections: Int { box.withLockedValue { $0.connections.count } }
     /// Connections the client closed (or that ended) so far.
     public var closedConnections: Int { box.withLockedValue { $0.closedConnections } }
 
@@ -224,6 +231,19 @@ public final class LoopbackServer: Sendable {
         }
 
         private func respond(context: ChannelHandlerContext, with r: CannedResponse) {
+            if r.closeWithoutAnswer {
+                context.close(promise: nil)
+                return
+            }
+            if r.delayHead > .zero {
+                var later = r
+                later.delayHead = .zero
+                let now = later
+                let ctx = NIOLoopBound(context, eventLoop: context.eventLoop)
+                let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: r.delayHead) { handler.value.respond(context: ctx.value, with: now) }
+                return
+            }
             var headers = HTTPHeaders(r.headers)
             let bodyCount = r.truncateAfter.map { min($0, r.body.count) } ?? r.body.count
             let streamed = r.truncateAfter != nil || r.hangAfterBody

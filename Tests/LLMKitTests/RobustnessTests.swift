@@ -181,15 +181,15 @@ struct RobustnessTests {
         }
     }
 
-    @Test func idleTimeoutEndsASilentStream() async throws {
+    @Test(arguments: [false, true]) func idleTimeoutEndsASilentStream(asyncHTTPClient: Bool) async throws {
         var r = Fixture.response("openai-chat", "text-stream", ext: "sse")
         r.body = Array(r.body.prefix(200))
         r.hangAfterBody = true
         try await LoopbackServer.with([r]) { server in
-            let client = HTTPClientFactory.make(idle: .milliseconds(300))
+            let client = asyncHTTPClient ? HTTPClientFactory.make(idle: .milliseconds(300)) : nil
             let llm = LLMKit(
                 providers: ["openai": ProviderSettings(apiKey: "k", baseURL: server.baseURL + "/v1")], environment: [:],
-                httpClient: client, retry: .none)
+                httpClient: client, timeouts: Timeouts(idle: .milliseconds(300)), retry: .none)
             do {
                 for try await _ in llm.stream(openai.request()) {}
                 Issue.record("expected a timeout")
@@ -197,7 +197,7 @@ struct RobustnessTests {
                 #expect(e.kind == .timeout)
                 #expect(e.timeoutPhase == .idle)
             }
-            try await client.shutdown()
+            try await client?.shutdown()
         }
     }
 

@@ -27,21 +27,27 @@ package final class HTTP1Client: Sendable {
     }
 
     /// Where a connection goes.
-    struct Origin: Hashable, Sendable {
-        var tls: Bool
-        var host: String
-        var port: Int
+    package struct Origin: Hashable, Sendable {
+        package var tls: Bool
+        package var host: String
+        package var port: Int
+
+        package init(tls: Bool, host: String, port: Int) {
+            self.tls = tls
+            self.host = host
+            self.port = port
+        }
     }
 
     /// An absolute `http` or `https` URL split for sending; nil for anything else.
-    struct Target: Sendable {
-        var origin: Origin
+    package struct Target: Sendable {
+        package var origin: Origin
         /// The `Host` header value.
-        var authority: String
+        package var authority: String
         /// Path and query.
-        var path: String
+        package var path: String
 
-        init?(_ url: String) {
+        package init?(_ url: String) {
             var rest = Substring(url)
             let tls: Bool
             if rest.hasPrefix("https://") {
@@ -85,7 +91,7 @@ package final class HTTP1Client: Sendable {
     }
 
     /// Sends one request and returns when the response head has arrived.
-    func execute(
+    package func execute(
         method: HTTPMethod, target: Target, headers: HTTPHeaders, body: [UInt8], timeouts: Timeouts
     ) async throws -> HTTPResponse {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.path, headers: headers)
