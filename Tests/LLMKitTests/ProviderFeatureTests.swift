@@ -46,6 +46,8 @@ struct ProviderFeatureTests {
             case .chat, .countTokens: return nil
             case .embeddings: _ = try await llm.embed(EmbeddingRequest(model: m, inputs: ["x"]))
             case .rerank: _ = try await llm.rerank(RerankRequest(model: m, query: "q", documents: ["d"]))
+            case .documentSearch:
+                _ = try await llm.searchDocuments(DocumentSearchRequest(provider: info.id, query: "q"))
             case .transcription:
                 _ = try await llm.transcribe(TranscriptionRequest(model: m, audio: .data([1], mimeType: "audio/wav")))
             case .translation:

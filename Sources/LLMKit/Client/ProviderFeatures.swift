@@ -5,6 +5,8 @@ public enum ProviderFeature: String, Sendable, Hashable, CaseIterable, Codable {
     case chat
     case embeddings
     case rerank
+    /// `searchDocuments` (passages from documents stored at the provider).
+    case documentSearch
     case countTokens
     /// `transcribe` (recorded files).
     case transcription
@@ -41,6 +43,7 @@ extension ProviderInfo {
         case .openAICompatible:
             if id == "groq" { f.formUnion([.transcription, .translation]) }
             if id == "xai" { f.insert(.realtime) }
+            if id == "lighton" { f.insert(.documentSearch) }
         case .azure:
             f.insert(.images)
         case .cohere:

@@ -4,7 +4,7 @@ public struct Timeouts: Sendable, Hashable {
     public var connect: Duration
     /// From sending the request until the response head arrives.
     public var firstByte: Duration
-    /// Longest silence between two reads of the body (AsyncHTTPClient's read timeout).
+    /// Longest silence between two reads of the response (with your own `HTTPClient`, its read timeout).
     public var idle: Duration
     /// The whole call, nil for none. Checked between chunks while streaming.
     public var total: Duration?
