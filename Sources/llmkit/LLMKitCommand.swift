@@ -15,6 +15,6 @@ struct LLMKitCommand: AsyncParsableCommand {
             which providers are configured.
             """,
         version: LLMKitVersion.string,
-        subcommands: [ChatCommand.self, EmbedCommand.self, ImageCommand.self, JobCommand.self, ModelsCommand.self, ProvidersCommand.self, RealtimeCommand.self, SpeakCommand.self, TranscribeCommand.self, VideoCommand.self, VoicesCommand.self]
+        subcommands: [ChatCommand.self, EmbedCommand.self, ImageCommand.self, JobCommand.self, ModelsCommand.self, ProvidersCommand.self, RealtimeCommand.self, SearchCommand.self, SpeakCommand.self, TranscribeCommand.self, VideoCommand.self, VoicesCommand.self]
     )
 }
