@@ -8,14 +8,14 @@ final class HTTP1Exchange: @unchecked Sendable {
     let loop: any EventLoop
     let handler: HTTP1Handler
     private let lock = NIOLock()
-    private var headWaiter: UnsafeContinuation<HTTPResponseHead, any Error>?
-    private var bodyWaiter: UnsafeContinuation<ByteBuffer?, any Error>?
-    private var chunks = CircularBuffer<ByteBuffer>()
-    private var buffered = 0
-    private var ended = false
-    private var error: (any Error)?
+    @exclusivity(unchecked) private var headWaiter: UnsafeContinuation<HTTPResponseHead, any Error>?
+    @exclusivity(unchecked) private var bodyWaiter: UnsafeContinuation<ByteBuffer?, any Error>?
+    @exclusivity(unchecked) private var chunks = CircularBuffer<ByteBuffer>()
+    @exclusivity(unchecked) private var buffered = 0
+    @exclusivity(unchecked) private var ended = false
+    @exclusivity(unchecked) private var error: (any Error)?
     /// The handler stopped reading from the socket because `buffered` passed the high mark.
-    private var paused = false
+    @exclusivity(unchecked) private var paused = false
 
     /// Reading from the socket stops above this many buffered bytes and resumes below `low`.
     static let high = 1 << 20
@@ -194,19 +194,19 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
 
     private let client: HTTP1Client
     private let origin: HTTP1Client.Origin
-    private var context: ChannelHandlerContext?
+    @exclusivity(unchecked) private var context: ChannelHandlerContext?
     /// Strong until the channel closes (the pool or the exchange keeps the pair alive).
-    private var connection: HTTP1Connection?
-    private var exchange: HTTP1Exchange?
-    private var keepAlive = true
-    private var receivedAny = false
-    private var gotHead = false
-    private var paused = false
-    private var readPending = false
-    private var timer: Scheduled<Void>?
-    private var firstByteDeadline = NIODeadline.now()
-    private var idle = TimeAmount.seconds(300)
-    private var lastRead = NIODeadline.now()
+    @exclusivity(unchecked) private var connection: HTTP1Connection?
+    @exclusivity(unchecked) private var exchange: HTTP1Exchange?
+    @exclusivity(unchecked) private var keepAlive = true
+    @exclusivity(unchecked) private var receivedAny = false
+    @exclusivity(unchecked) private var gotHead = false
+    @exclusivity(unchecked) private var paused = false
+    @exclusivity(unchecked) private var readPending = false
+    @exclusivity(unchecked) private var timer: Scheduled<Void>?
+    @exclusivity(unchecked) private var firstByteDeadline = NIODeadline.now()
+    @exclusivity(unchecked) private var idle = TimeAmount.seconds(300)
+    @exclusivity(unchecked) private var lastRead = NIODeadline.now()
 
     init(client: HTTP1Client, origin: HTTP1Client.Origin) {
         self.client = client
@@ -308,12 +308,13 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
             self.exchange = nil
             paused = false
             readPending = false
-            exchange.end()
+            // Back in the pool before the task resumes, so its next request finds the connection.
             if keepAlive, let connection {
                 client.release(connection)
             } else {
                 context.close(promise: nil)
             }
+            exchange.end()
         }
     }
 
