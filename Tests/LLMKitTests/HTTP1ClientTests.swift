@@ -86,6 +86,23 @@ struct HTTP1ClientTests {
         }
     }
 
+    @Test func aSlowStreamWithinTheIdleTimeoutIsNotCut() async throws {
+        // Writes 100 ms apart for over a second: longer than the idle timeout in total, never silent for it.
+        let r = Fixture.response("openai-chat", "text-stream", ext: "sse", delivery: .chunks(160))
+        var slow = r
+        slow.pause = .milliseconds(100)
+        #expect(r.body.count / 160 >= 10)
+        try await LoopbackServer.with([slow, r]) { server in
+            let llm = openai.client(server, timeouts: Timeouts(firstByte: .seconds(5), idle: .milliseconds(400)))
+            let started = ContinuousClock.now
+            let a = try await llm.stream(openai.request()).collect()
+            #expect(ContinuousClock.now - started > .milliseconds(900))
+            let b = try await llm.stream(openai.request()).collect()
+            #expect(a.text == b.text)
+            #expect(!a.text.isEmpty)
+        }
+    }
+
     @Test func slowReaderGetsEveryByteAndTheConnectionStaysUsable() async throws {
         // 3 MB, more than the 1 MB the client buffers before it stops reading the socket.
         let big = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }

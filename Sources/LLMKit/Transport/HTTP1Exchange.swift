@@ -215,7 +215,8 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
 
     func connection(_ channel: any Channel) -> HTTP1Connection {
         let c = HTTP1Connection(channel: channel, origin: origin, handler: self)
-        channel.eventLoop.execute { self.connection = c }
+        // Only while open: a channel that closed first never reaches the pool, and no cycle is left behind.
+        channel.eventLoop.execute { if channel.isActive { self.connection = c } }
         return c
     }
 
@@ -233,24 +234,33 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
         receivedAny = false
         gotHead = false
         idle = request.idle
-        firstByteDeadline = .now() + request.firstByte
+        lastRead = .now()
+        firstByteDeadline = lastRead + request.firstByte
         context.write(wrapOutboundOut(.head(request.head)), promise: nil)
         if let body = request.body, body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        timer = context.eventLoop.scheduleTask(deadline: firstByteDeadline) { [self] in self.tick(exchange) }
+        // One timer per call: it fires at the earlier of the two deadlines and re-arms itself when
+        // the one that applies is later (no re-scheduling when the head or a chunk arrives).
+        let first = min(firstByteDeadline, lastRead + idle)
+        timer = context.eventLoop.scheduleTask(deadline: first) { [self] in self.tick(exchange) }
     }
 
     /// The first-byte deadline before the head, the idle timeout after it.
     private func tick(_ current: HTTP1Exchange) {
         guard exchange === current, let context else { return }
+        let now = NIODeadline.now()
         if !gotHead {
-            end(with: HTTP1Error.firstByteTimeout)
+            if now >= firstByteDeadline {
+                end(with: HTTP1Error.firstByteTimeout)
+            } else {
+                timer = context.eventLoop.scheduleTask(deadline: firstByteDeadline) { [self] in self.tick(current) }
+            }
             return
         }
         let due = lastRead + idle
-        if NIODeadline.now() >= due {
+        if now >= due {
             end(with: HTTP1Error.idleTimeout)
         } else {
             timer = context.eventLoop.scheduleTask(deadline: due) { [self] in self.tick(current) }
@@ -296,8 +306,6 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
             gotHead = true
             keepAlive = keepAlive && head.isKeepAlive
             lastRead = .now()
-            timer?.cancel()
-            timer = context.eventLoop.scheduleTask(deadline: lastRead + idle) { [self] in self.tick(exchange) }
             exchange.receive(head: head)
         case .body(let buffer):
             lastRead = .now()
