@@ -87,6 +87,10 @@ struct FixtureProvider: Sendable {
         .init(folder: "together", provider: "together", model: "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
         .init(folder: "fireworks", provider: "fireworks", model: "accounts/fireworks/models/deepseek-r1"),
         .init(folder: "cohere", provider: "cohere", model: "command-a-03-2025"),
+        .init(folder: "zai", provider: "zai", model: "glm-4.5"),
+        .init(folder: "dashscope", provider: "dashscope", model: "qwen3-max"),
+        .init(folder: "ollama", provider: "ollama", model: "llama3.2:3b-instruct-fp16"),
+        .init(folder: "vllm", provider: "vllm", model: "Qwen/Qwen3-0.6B"),
     ]
 
     static func named(_ folder: String) -> FixtureProvider { all.first { $0.folder == folder }! }
@@ -95,7 +99,8 @@ struct FixtureProvider: Sendable {
     func client(_ server: LoopbackServer, retry: RetryPolicy = .none, timeouts: Timeouts = .default) -> LLMKit {
         let base: String
         switch provider {
-        case "openai", "local", "mistral", "xai", "together", "cerebras": base = server.baseURL + "/v1"
+        case "openai", "local", "mistral", "xai", "together", "cerebras", "ollama", "vllm":
+            base = server.baseURL + "/v1"
         default: base = server.baseURL
         }
         return LLMKit(

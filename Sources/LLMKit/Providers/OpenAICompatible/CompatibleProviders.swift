@@ -143,8 +143,11 @@ enum CompatibleProviders {
             "vllm", "vLLM", "http://127.0.0.1:8000/v1",
             docs: "https://docs.vllm.ai/en/stable/features/reasoning_outputs/",
             hint: "start `vllm serve MODEL` (add --reasoning-parser for reasoning models)",
-            // Reasoning is parsed server-side (--reasoning-parser); `reasoning` replaced `reasoning_content`.
-            CompatibleQuirks(reasoningFields: ["reasoning", "reasoning_content"], reasoningControl: .none)),
+            // Reasoning is parsed server-side with --reasoning-parser (`reasoning`, which replaced
+            // `reasoning_content`; some versions send both with the same text: the first one is read);
+            // without a parser, thinking models write <think>...</think> into `content` (recorded, vllm/think-tags).
+            CompatibleQuirks(
+                reasoningFields: ["reasoning", "reasoning_content"], thinkTags: true, reasoningControl: .none)),
         selfHosted(
             "latamgpt", "LatamGPT (self-hosted)", "http://127.0.0.1:8000/v1", docs: "https://huggingface.co/latam-gpt",
             hint:

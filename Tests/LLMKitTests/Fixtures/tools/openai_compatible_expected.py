@@ -7,7 +7,7 @@ import sys
 HERE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.getcwd()
 PROVIDER = os.path.basename(HERE)
 # Files whose answer text carries <think>...</think> that the provider did not split out.
-THINK_TAG_FILES = {'think-tags.json'}
+THINK_TAG_FILES = {'think-tags.json', 'vllm/tools-stream.sse', 'vllm/tools.json'}  # bare names: any folder
 
 def finish(raw):
     if raw is None: return None
@@ -110,7 +110,7 @@ def main():
         else:
             continue
         text, reasoning, sigs, calls, fin, usage = parts
-        if name in THINK_TAG_FILES:
+        if name in THINK_TAG_FILES or os.path.basename(HERE) + '/' + name in THINK_TAG_FILES:
             text, think = split_think(text)
             reasoning = (reasoning or '') + (think or '')
         case = name.rsplit('.', 1)[0]
