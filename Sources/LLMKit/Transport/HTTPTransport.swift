@@ -93,8 +93,12 @@ package struct HTTPTransport: Sendable {
             return LLMError(.cancelled, "the call was cancelled", provider: provider, underlying: error)
         }
         let host = url.flatMap { URL(string: $0)?.host } ?? "the provider"
-        if let e = error as? HTTP1Error {
-            switch e {
+        if let failure = Failure(error) {
+            switch failure {
+            case .connectTimeout:
+                return LLMError(
+                    .timeout, "connecting to \(host) timed out; check the network or the base URL", provider: provider,
+                    timeoutPhase: .connect, underlying: error)
             case .firstByteTimeout:
                 return LLMError(
                     .timeout, "no response from \(host) before the first-byte timeout", provider: provider,
@@ -103,6 +107,8 @@ package struct HTTPTransport: Sendable {
                 return LLMError(
                     .timeout, "\(host) went silent for longer than the idle timeout", provider: provider,
                     timeoutPhase: .idle, underlying: error)
+            case .cancelled:
+                return LLMError(.cancelled, "the call was cancelled", provider: provider, underlying: error)
             case .closedBeforeResponse:
                 return LLMError(
                     .network, "\(host) closed the connection before answering; retrying is safe", provider: provider,
@@ -112,36 +118,7 @@ package struct HTTPTransport: Sendable {
                     .network, "\(host) closed the connection before the response was complete", provider: provider,
                     underlying: error)
             case .bodyTooLarge:
-                return LLMError(.decoding, "the response from \(host): \(e)", provider: provider, underlying: error)
-            }
-        }
-        if let e = error as? ChannelError, e == .connectTimeout(.zero) || "\(e)".hasPrefix("connectTimeout") {
-            return LLMError(
-                .timeout, "connecting to \(host) timed out; check the network or the base URL", provider: provider,
-                timeoutPhase: .connect, underlying: error)
-        }
-        if let e = error as? HTTPClientError {
-            switch e {
-            case .connectTimeout:
-                return LLMError(
-                    .timeout, "connecting to \(host) timed out; check the network or the base URL", provider: provider,
-                    timeoutPhase: .connect, underlying: error)
-            case .deadlineExceeded:
-                return LLMError(
-                    .timeout, "no response from \(host) before the first-byte timeout", provider: provider,
-                    timeoutPhase: .firstByte, underlying: error)
-            case .readTimeout:
-                return LLMError(
-                    .timeout, "\(host) went silent for longer than the idle timeout", provider: provider,
-                    timeoutPhase: .idle, underlying: error)
-            case .cancelled:
-                return LLMError(.cancelled, "the call was cancelled", provider: provider, underlying: error)
-            case .remoteConnectionClosed:
-                return LLMError(
-                    .network, "\(host) closed the connection before the response was complete", provider: provider,
-                    underlying: error)
-            default:
-                break
+                return LLMError(.decoding, "the response from \(host): \(error)", provider: provider, underlying: error)
             }
         }
         if let e = error as? ChannelError, e == .ioOnClosedChannel || e == .alreadyClosed || e == .eof {
@@ -174,6 +151,36 @@ package struct HTTPTransport: Sendable {
                 provider: provider, underlying: error)
         }
         return LLMError(.network, "network error talking to \(host): \(text)", provider: provider, underlying: error)
+    }
+}
+
+/// What went wrong, from either HTTP engine's error type.
+private enum Failure {
+    case connectTimeout, firstByteTimeout, idleTimeout, cancelled, closedBeforeResponse, closedInBody, bodyTooLarge
+
+    init?(_ error: any Error) {
+        if let e = error as? HTTP1Error {
+            switch e {
+            case .firstByteTimeout: self = .firstByteTimeout
+            case .idleTimeout: self = .idleTimeout
+            case .closedBeforeResponse: self = .closedBeforeResponse
+            case .closedInBody: self = .closedInBody
+            case .bodyTooLarge: self = .bodyTooLarge
+            }
+        } else if let e = error as? ChannelError, "\(e)".hasPrefix("connectTimeout") {
+            self = .connectTimeout
+        } else if let e = error as? HTTPClientError {
+            switch e {
+            case .connectTimeout: self = .connectTimeout
+            case .deadlineExceeded: self = .firstByteTimeout
+            case .readTimeout: self = .idleTimeout
+            case .cancelled: self = .cancelled
+            case .remoteConnectionClosed: self = .closedInBody
+            default: return nil
+            }
+        } else {
+            return nil
+        }
     }
 }
 
