@@ -122,6 +122,10 @@ public final class LoopbackServer: Sendable {
     /// a server busy with thousands of tiny writes does not starve the client under test. Shared by every
     /// server: a group (and a thread) per server made a full parallel test run stall.
     static let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+    /// Servers that write fixtures in 1-7 byte pieces get their own threads: a full parallel run writes
+    /// hundreds of thousands of such pieces, and on the shared threads other tests' servers then answered
+    /// 20-100 s late (seen in CI: timeouts and close detection failing).
+    static let splitGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// `LLMKIT_LOOPBACK_TRACE=1` prints every accept, request, response end and close to stderr.
     static let tracing = ProcessInfo.processInfo.environment["LLMKIT_LOOPBACK_TRACE"] == "1"
@@ -133,7 +137,8 @@ public final class LoopbackServer: Sendable {
     /// Starts a server answering with `responses`, in order.
     public static func start(_ responses: [CannedResponse]) async throws -> LoopbackServer {
         let box = NIOLockedValueBox(State(queue: responses))
-        let channel = try await ServerBootstrap(group: Self.group)
+        let splits = responses.contains { if case .randomSplits = $0.delivery { true } else { false } }
+        let channel = try await ServerBootstrap(group: splits ? Self.splitGroup : Self.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in

@@ -24,6 +24,8 @@ enum CLI {
 
     /// A fake key that must never show up in output.
     static let secret = "sk-test-SECRET1234"
+    /// Serialises `Process.run()` (see `run`).
+    static let spawnLock = NSLock()
 
     /// The environment every run starts from: no keys, no base URLs.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
@@ -63,7 +65,9 @@ enum CLI {
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { p in continuation.resume(returning: p.terminationStatus) }
             do {
-                try process.run()
+                // One spawn at a time: Foundation's Process.run crashed once (in memmove) with many
+                // tests spawning in parallel.
+                try CLI.spawnLock.withLock { try process.run() }
             } catch {
                 process.terminationHandler = nil
                 continuation.resume(throwing: error)
