@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import Testing
 
 /// The per-request fast paths give exactly the answers of the plain code they replace.

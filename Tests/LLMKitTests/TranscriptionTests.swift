@@ -1,6 +1,6 @@
 import Foundation
 import LLMKit
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import LLMKitTesting
 import Testing
 

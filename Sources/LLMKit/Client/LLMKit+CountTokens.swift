@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// What a provider's token-counting endpoint reports for a request.
 public struct TokenCount: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// The error mapping of a non-chat API whose error bodies have their own shape (fal, Runware,

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// Amazon Bedrock `InvokeModel` (`POST /model/{modelId}/invoke`) for the embedding models whose native

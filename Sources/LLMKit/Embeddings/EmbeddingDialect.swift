@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// One provider's embeddings wire: request for one batch, and its vectors back.

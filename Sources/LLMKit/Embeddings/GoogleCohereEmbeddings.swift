@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// Gemini API `models/{m}:batchEmbedContents` (no usage is reported).
 package struct GeminiEmbeddings: EmbeddingDialect {

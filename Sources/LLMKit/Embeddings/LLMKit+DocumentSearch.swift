@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension LLMKit {
     /// Searches the documents stored at the provider and returns ranked passages, without

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension LLMKit {
     /// Reranks documents with Cohere's `POST /v2/rerank`, the one rerank API LLMKit

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// Google images on the Gemini API (`gemini/...`) and Vertex AI (`vertex/...`), routed by model name:
 ///

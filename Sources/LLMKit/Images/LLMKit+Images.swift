@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension LLMKit {
     /// Generates images, or edits `request.images` when it is not empty.

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// Stability AI Stable Image v2beta (https://platform.stability.ai/docs/api-reference, OpenAPI of
 /// https://api.stability.ai/v2alpha/openapi as vendored in tryAGI/StabilityAI, 2026-11-25).

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// fal.ai queue (https://docs.fal.ai/model-apis/model-endpoints/queue, 2026-11-25).

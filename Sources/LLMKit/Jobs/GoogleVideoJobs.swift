@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// Veo as long-running operations: on the Gemini API (`:predictLongRunning`, then `GET` of the
 /// operation name) and on Vertex AI (`:predictLongRunning`, then `:fetchPredictOperation`). The job's

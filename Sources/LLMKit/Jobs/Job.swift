@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// A generation that runs as a provider-side job. Its `id` (`provider:native-id`) can be stored

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension LLMKit {
     /// AssemblyAI pre-recorded transcription, a job (https://www.assemblyai.com/docs/api-reference/transcripts/submit):

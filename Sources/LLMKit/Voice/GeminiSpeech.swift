@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// Gemini text to speech on the Gemini API (`gemini/...`) and Vertex AI (`vertex/...`): `POST …/models/{model}:
 /// generateContent` (`:streamGenerateContent?alt=sse` for `speakStream`) with `generationConfig.responseModalities:

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 extension LLMKit {

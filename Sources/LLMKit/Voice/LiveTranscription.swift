@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// A live transcription session (Deepgram streaming `/v1/listen` over WebSocket): send audio as it
 /// comes, read interim and final results as they are ready.

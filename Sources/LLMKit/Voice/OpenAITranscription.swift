@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension LLMKit {
     /// Translates speech into English text: OpenAI `POST /audio/translations` (whisper-1), or the same

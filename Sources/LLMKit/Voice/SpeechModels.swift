@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension LLMKit {
     /// The speech models `provider` offers the account: ElevenLabs `GET /v1/models` (text to speech and voice

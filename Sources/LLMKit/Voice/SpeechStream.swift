@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOCore
 import NIOHTTP1
 

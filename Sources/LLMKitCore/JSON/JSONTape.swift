@@ -11,50 +11,50 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
 /// else; strings and numbers are materialised only when asked for. One tape is
 /// reused for every event of a stream, so steady-state parsing allocates
 /// nothing. Invalid UTF-8 is reported when a string is read, never replaced.
-package struct JSONTape: Sendable {
-    package enum Kind: UInt8, Sendable {
+@_spi(LLMKitInternal) public struct JSONTape: Sendable {
+    public enum Kind: UInt8, Sendable {
         case null, `true`, `false`, number, string, array, object
     }
 
-    package struct Token: Sendable {
-        package var kind: Kind
+    public struct Token: Sendable {
+        public var kind: Kind
         /// Strings: the raw bytes contain a backslash escape.
-        package var escaped: Bool
+        public var escaped: Bool
         /// Byte offset of the value (strings: after the opening quote).
-        package var start: Int32
+        public var start: Int32
         /// Strings and numbers: end byte offset (exclusive). Containers: index of the first token after the subtree.
-        package var end: Int32
+        public var end: Int32
         /// Containers: number of elements (objects: members). Strings: the first four
         /// raw bytes, packed little-endian, for quick key comparison.
-        package var count: Int32
+        public var count: Int32
         /// Containers: byte offset of the closing bracket.
-        package var close: Int32 = 0
+        public var close: Int32 = 0
     }
 
     /// Token slots; only the first `tokenCount` belong to the current document.
-    package private(set) var tokens: [Token] = []
-    package private(set) var tokenCount = 0
-    package private(set) var bytes: [UInt8] = []
+    public private(set) var tokens: [Token] = []
+    public private(set) var tokenCount = 0
+    public private(set) var bytes: [UInt8] = []
 
-    package init() {
+    public init() {
         bytes.reserveCapacity(1024)
     }
 
     /// Parses `input`, replacing the previous document.
-    package mutating func parse(_ input: UnsafeRawBufferPointer) throws(JSONParseError) {
+    public mutating func parse(_ input: UnsafeRawBufferPointer) throws(JSONParseError) {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: input)
         try reparse()
     }
 
     /// Parses `input`, taking the array as the tape's text (no copy: a whole response body).
-    package init(parsing input: [UInt8]) throws(JSONParseError) {
+    public init(parsing input: [UInt8]) throws(JSONParseError) {
         bytes = input
         try reparse()
     }
 
     /// Parses `input`, replacing the previous document.
-    package mutating func parse(_ input: some Collection<UInt8>) throws(JSONParseError) {
+    public mutating func parse(_ input: some Collection<UInt8>) throws(JSONParseError) {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: input)
         try reparse()
@@ -92,19 +92,19 @@ package struct JSONTape: Sendable {
     // MARK: Navigation
 
     /// The root value's token index (the tape must hold a parsed document).
-    @inlinable package var root: Int { 0 }
-    @inlinable package var isEmpty: Bool { tokenCount == 0 }
+    @inlinable public var root: Int { 0 }
+    @inlinable public var isEmpty: Bool { tokenCount == 0 }
 
-    @inlinable @inline(__always) package func kind(_ i: Int) -> Kind { tokens[i].kind }
+    @inlinable @inline(__always) public func kind(_ i: Int) -> Kind { tokens[i].kind }
 
     /// The index of the token after the value at `i` (and its subtree).
-    @inlinable @inline(__always) package func next(_ i: Int) -> Int {
+    @inlinable @inline(__always) public func next(_ i: Int) -> Int {
         let t = tokens[i]
         return (t.kind == .array || t.kind == .object) ? Int(t.end) : i + 1
     }
 
     /// The value of member `key` of the object at `i`, if present.
-    @inlinable package func member(_ i: Int, _ key: StaticString) -> Int? {
+    @inlinable public func member(_ i: Int, _ key: StaticString) -> Int? {
         guard tokens[i].kind == .object else { return nil }
         let end = Int(tokens[i].end)
         var k = i + 1
@@ -116,7 +116,7 @@ package struct JSONTape: Sendable {
     }
 
     /// Iterates the members of the object at `i` as (key token, value token).
-    @inlinable package func forEachMember(_ i: Int, _ body: (Int, Int) throws -> Void) rethrows {
+    @inlinable public func forEachMember(_ i: Int, _ body: (Int, Int) throws -> Void) rethrows {
         guard tokens[i].kind == .object else { return }
         let end = Int(tokens[i].end)
         var k = i + 1
@@ -127,7 +127,7 @@ package struct JSONTape: Sendable {
     }
 
     /// Iterates the elements of the array at `i`.
-    @inlinable package func forEachElement(_ i: Int, _ body: (Int) throws -> Void) rethrows {
+    @inlinable public func forEachElement(_ i: Int, _ body: (Int) throws -> Void) rethrows {
         guard tokens[i].kind == .array else { return }
         let end = Int(tokens[i].end)
         var k = i + 1
@@ -138,18 +138,18 @@ package struct JSONTape: Sendable {
     }
 
     /// The first element of the array at `i`.
-    @inlinable package func firstElement(_ i: Int) -> Int? {
+    @inlinable public func firstElement(_ i: Int) -> Int? {
         guard tokens[i].kind == .array, tokens[i].count > 0 else { return nil }
         return i + 1
     }
 
-    @inlinable package func count(_ i: Int) -> Int { Int(tokens[i].count) }
+    @inlinable public func count(_ i: Int) -> Int { Int(tokens[i].count) }
 
     /// Whether the (string) token at `i` equals `key`.
-    @inlinable package func keyEquals(_ i: Int, _ key: StaticString) -> Bool {
+    @inlinable @inline(__always) public func keyEquals(_ i: Int, _ key: StaticString) -> Bool {
         let t = tokens[i]
         guard t.kind == .string else { return false }
-        if t.escaped { return string(i) == key.description }
+        if t.escaped { return escapedEquals(i, key) }
         let len = Int(t.end - t.start)
         guard len == key.utf8CodeUnitCount else { return false }
         // Length and first four bytes first: most mismatches stop here without touching the text.
@@ -160,17 +160,22 @@ package struct JSONTape: Sendable {
         }
     }
 
+    /// `keyEquals` for a string with escapes (rare: kept out of the inlined path).
+    @usableFromInline @inline(never) func escapedEquals(_ i: Int, _ key: StaticString) -> Bool {
+        string(i) == key.description
+    }
+
     /// The byte length of the string at `i` when it has no escapes; -1 for an escaped string or
     /// any other kind. Lets a caller pick the few keys of that length before comparing any
     /// (escaped keys must still be compared with `keyEquals`).
-    @inlinable @inline(__always) package func plainStringLength(_ i: Int) -> Int {
+    @inlinable @inline(__always) public func plainStringLength(_ i: Int) -> Int {
         let t = tokens[i]
         return t.kind == .string && !t.escaped ? Int(t.end - t.start) : -1
     }
 
     /// Whether the (string) token at `i` equals `key` (a runtime string: provider data tables).
     /// Named apart from `keyEquals(_:_:)` so that literals keep choosing the `StaticString` one.
-    @inlinable package func keyEquals(_ i: Int, runtime key: String) -> Bool {
+    @inlinable public func keyEquals(_ i: Int, runtime key: String) -> Bool {
         let t = tokens[i]
         guard t.kind == .string else { return false }
         if t.escaped { return string(i) == key }
@@ -184,10 +189,10 @@ package struct JSONTape: Sendable {
     }
 
     /// Whether the value at `i` is the string `value`.
-    @inlinable package func stringEquals(_ i: Int, _ value: StaticString) -> Bool { keyEquals(i, value) }
+    @inlinable public func stringEquals(_ i: Int, _ value: StaticString) -> Bool { keyEquals(i, value) }
 
     /// The string at `i`, nil when not a string or not valid UTF-8.
-    @inlinable package func string(_ i: Int) -> String? {
+    @inlinable public func string(_ i: Int) -> String? {
         let t = tokens[i]
         guard t.kind == .string else { return nil }
         return bytes.withUnsafeBufferPointer { b -> String? in
@@ -199,13 +204,13 @@ package struct JSONTape: Sendable {
     }
 
     /// Whether the string at `i` is empty (no allocation).
-    @inlinable package func isEmptyString(_ i: Int) -> Bool {
+    @inlinable public func isEmptyString(_ i: Int) -> Bool {
         let t = tokens[i]
         return t.kind == .string && t.start == t.end
     }
 
     /// The integer at `i`, nil when not an integer number.
-    package func int(_ i: Int) -> Int? {
+    public func int(_ i: Int) -> Int? {
         let t = tokens[i]
         guard t.kind == .number else { return nil }
         var value = 0
@@ -232,18 +237,18 @@ package struct JSONTape: Sendable {
         return negative ? -value : value
     }
 
-    package func double(_ i: Int) -> Double? {
+    public func double(_ i: Int) -> Double? {
         guard let text = numberText(i) else { return nil }
         return Double(text)
     }
 
-    package func numberText(_ i: Int) -> String? {
+    public func numberText(_ i: Int) -> String? {
         let t = tokens[i]
         guard t.kind == .number else { return nil }
         return String(decoding: bytes[Int(t.start)..<Int(t.end)], as: UTF8.self)
     }
 
-    @inlinable package func bool(_ i: Int) -> Bool? {
+    @inlinable public func bool(_ i: Int) -> Bool? {
         switch tokens[i].kind {
         case .true: return true
         case .false: return false
@@ -251,10 +256,10 @@ package struct JSONTape: Sendable {
         }
     }
 
-    @inlinable package func isNull(_ i: Int) -> Bool { tokens[i].kind == .null }
+    @inlinable public func isNull(_ i: Int) -> Bool { tokens[i].kind == .null }
 
     /// The raw JSON text of the value at `i` (for pass-through of unknown data).
-    package func rawText(_ i: Int) -> String {
+    public func rawText(_ i: Int) -> String {
         let t = tokens[i]
         let start: Int
         let end: Int
@@ -278,7 +283,7 @@ package struct JSONTape: Sendable {
     private func closingOffset(_ i: Int) -> Int { Int(tokens[i].close) }
 
     /// Materialises the value at `i` as a `JSONValue` tree.
-    package func value(_ i: Int) throws(JSONParseError) -> JSONValue {
+    public func value(_ i: Int) throws(JSONParseError) -> JSONValue {
         let t = tokens[i]
         switch t.kind {
         case .null: return .null
@@ -383,7 +388,7 @@ package struct JSONTape: Sendable {
 
 /// The first `min(4, count)` bytes at `p`, packed little-endian.
 @inlinable @inline(__always)
-package func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+@_spi(LLMKitInternal) public func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
     var v: UInt32 = 0
     var k = 0
     while k < count && k < 4 {
@@ -394,7 +399,7 @@ package func prefix4(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
 }
 
 @inlinable @inline(__always)
-package func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+@_spi(LLMKitInternal) public func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var k = 0
     while k < n {
         if a[k] != b[k] { return false }

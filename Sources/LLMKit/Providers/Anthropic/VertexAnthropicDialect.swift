@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// Claude on Vertex AI: the Anthropic Messages wire at `publishers/anthropic/models/{m}:rawPredict`

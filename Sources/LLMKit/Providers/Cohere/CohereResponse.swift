@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension CohereDialect {
     static func finishReason(_ t: JSONTape, _ i: Int) -> FinishReason? {

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 /// Reading OpenAI-shaped usage objects (Chat Completions and Responses, and
 /// compatible providers' variants).

@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 
 extension OpenAIChatDialect {
     /// The request members that express `config` for a provider with `control`.

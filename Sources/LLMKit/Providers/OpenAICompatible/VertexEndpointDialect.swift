@@ -1,4 +1,4 @@
-import LLMKitCore
+@_spi(LLMKitInternal) import LLMKitCore
 import NIOHTTP1
 
 /// Chat Completions on a Vertex AI endpoint: the deployed model answers whatever `model` says,
