@@ -24,8 +24,6 @@ enum CLI {
 
     /// A fake key that must never show up in output.
     static let secret = "sk-test-SECRET1234"
-    /// Serialises `Process.run()` (see `run`).
-    static let spawnLock = NSLock()
 
     /// The environment every run starts from: no keys, no base URLs.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
@@ -46,45 +44,60 @@ enum CLI {
         for url in [outURL, errURL] { try Data().write(to: url) }
         try Data((stdin ?? "").utf8).write(to: inURL)
 
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        process.environment = environment
-        let outHandle = try FileHandle(forWritingTo: outURL)
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        let inHandle = try FileHandle(forReadingFrom: inURL)
-        defer {
-            try? outHandle.close()
-            try? errHandle.close()
-            try? inHandle.close()
-        }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        process.standardInput = inHandle
-
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { p in continuation.resume(returning: p.terminationStatus) }
-            do {
-                // One spawn at a time: Foundation's Process.run crashed once (in memmove) with many
-                // tests spawning in parallel.
-                try CLI.spawnLock.withLock { try process.run() }
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-                return
-            }
-            let pid = process.processIdentifier
-            Task {
-                try? await Task.sleep(for: timeout)
-                if process.isRunning {
-                    Issue.record("llmkit \(arguments) did not finish within \(timeout); killing pid \(pid)")
-                    process.terminate()
-                }
-            }
-        }
+        let status = try await spawn(
+            try binary().path, arguments: arguments, environment: environment, stdin: inURL.path,
+            stdout: outURL.path, stderr: errURL.path, timeout: timeout)
         let out = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
         let err = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
         return Result(status: status, stdout: out, stderr: err)
+    }
+
+    /// Runs `path` with posix_spawn (stdin/stdout/stderr from and to files, every other descriptor closed in
+    /// the child) and waits for it on a thread of its own. Not Foundation's `Process`: its run loop watches
+    /// descriptors with select(), which overflows once a parallel test run holds more than 1024 descriptors
+    /// (seen as crashes in `Process.run()` and a hung run).
+    static func spawn(
+        _ path: String, arguments: [String], environment: [String: String], stdin: String, stdout: String,
+        stderr: String, timeout: Duration
+    ) async throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_TRUNC, 0o644)
+        // glibc >= 2.34 (not in the Glibc module map): close every other descriptor in the child, so it
+        // holds no copy of the tests' sockets (a test that closes a connection must see it closed).
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let closeFrom = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            throw POSIXError(.ENOSYS)
+        }
+        _ = unsafeBitCast(closeFrom, to: AddCloseFrom.self)(&actions, 3)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, envp)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        let child = pid
+        let killer = Task {
+            try await Task.sleep(for: timeout)
+            Issue.record("llmkit \(arguments) did not finish within \(timeout); killing pid \(child)")
+            kill(child, SIGKILL)
+        }
+        defer { killer.cancel() }
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) < 0, errno == EINTR {}
+                // WIFEXITED / WEXITSTATUS, spelled out (the C macros are not imported).
+                let signal = status & 0x7f
+                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xff : 128 + signal)
+            }
+        }
     }
 
     /// The `llmkit` executable: `LLMKIT_BINARY`, else next to the test bundle (the products

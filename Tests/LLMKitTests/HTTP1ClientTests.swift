@@ -86,6 +86,22 @@ struct HTTP1ClientTests {
         }
     }
 
+    @Test func aHeadLaterThanTheIdleTimeoutStillGetsTheIdleTimeout() async throws {
+        // The head comes after the first timer tick (at the idle timeout); the stream then goes silent.
+        // The silence must end the call after ~idle, not at the 30 s first-byte deadline.
+        var r = Fixture.response("openai-chat", "text-stream", ext: "sse")
+        r.body = Array(r.body.prefix(200))
+        r.hangAfterBody = true
+        r.delayHead = .milliseconds(900)
+        try await LoopbackServer.with([r]) { server in
+            let llm = openai.client(server, timeouts: Timeouts(firstByte: .seconds(30), idle: .milliseconds(300)))
+            let started = ContinuousClock.now
+            let error = try #require(await llmError { _ = try await llm.stream(openai.request()).collect() })
+            #expect(error.timeoutPhase == .idle)
+            #expect(ContinuousClock.now - started < .seconds(20))
+        }
+    }
+
     @Test func aSlowStreamWithinTheIdleTimeoutIsNotCut() async throws {
         // Writes 250 ms apart for over 2.5 s: longer than the idle timeout in total, never silent for it
         // (the margin, 4x, is for a loaded machine).

@@ -176,8 +176,11 @@ package final class HTTP1Client: Sendable {
 
     /// Puts a connection whose last response ended cleanly back in the pool.
     func release(_ connection: HTTP1Connection) {
-        connection.idleSince = .now()
-        idle.withLockedValue { $0[connection.origin, default: []].append(connection) }
+        let now = NIODeadline.now()
+        idle.withLockedValue {
+            connection.idleSince = now
+            $0[connection.origin, default: []].append(connection)
+        }
     }
 
     /// Forgets a connection that closed.

@@ -204,6 +204,7 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
     @exclusivity(unchecked) private var paused = false
     @exclusivity(unchecked) private var readPending = false
     @exclusivity(unchecked) private var timer: Scheduled<Void>?
+    @exclusivity(unchecked) private var timerDeadline = NIODeadline.now()
     @exclusivity(unchecked) private var firstByteDeadline = NIODeadline.now()
     @exclusivity(unchecked) private var idle = TimeAmount.seconds(300)
     @exclusivity(unchecked) private var lastRead = NIODeadline.now()
@@ -243,8 +244,12 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         // One timer per call: it fires at the earlier of the two deadlines and re-arms itself when
         // the one that applies is later (no re-scheduling when the head or a chunk arrives).
-        let first = min(firstByteDeadline, lastRead + idle)
-        timer = context.eventLoop.scheduleTask(deadline: first) { [self] in self.tick(exchange) }
+        arm(min(firstByteDeadline, lastRead + idle), context, exchange)
+    }
+
+    private func arm(_ deadline: NIODeadline, _ context: ChannelHandlerContext, _ current: HTTP1Exchange) {
+        timerDeadline = deadline
+        timer = context.eventLoop.scheduleTask(deadline: deadline) { [self] in self.tick(current) }
     }
 
     /// The first-byte deadline before the head, the idle timeout after it.
@@ -255,7 +260,7 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
             if now >= firstByteDeadline {
                 end(with: HTTP1Error.firstByteTimeout)
             } else {
-                timer = context.eventLoop.scheduleTask(deadline: firstByteDeadline) { [self] in self.tick(current) }
+                arm(firstByteDeadline, context, current)
             }
             return
         }
@@ -263,7 +268,7 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
         if now >= due {
             end(with: HTTP1Error.idleTimeout)
         } else {
-            timer = context.eventLoop.scheduleTask(deadline: due) { [self] in self.tick(current) }
+            arm(due, context, current)
         }
     }
 
@@ -306,6 +311,11 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
             gotHead = true
             keepAlive = keepAlive && head.isKeepAlive
             lastRead = .now()
+            // A head later than the idle timeout finds the timer at the first-byte deadline: bring it forward.
+            if timerDeadline > lastRead + idle {
+                timer?.cancel()
+                arm(lastRead + idle, context, exchange)
+            }
             exchange.receive(head: head)
         case .body(let buffer):
             lastRead = .now()
