@@ -140,17 +140,9 @@ package final class HTTP1Client: Sendable {
     package func execute(
         method: HTTPMethod, target: Target, headers: HTTPHeaders, body: [UInt8], timeouts: Timeouts
     ) async throws -> HTTPResponse {
-        var head = HTTPRequestHead(version: .http1_1, method: method, uri: target.path, headers: headers)
-        head.headers.add(name: "host", value: target.authority)
-        let buffer: ByteBuffer?
-        if method == .GET || method == .HEAD {
-            buffer = nil
-        } else {
-            head.headers.add(name: "content-length", value: String(body.count))
-            buffer = ByteBuffer(bytes: body)
-        }
-        let request = HTTP1Request(
-            head: head, body: buffer, firstByte: .init(timeouts.firstByte), idle: .init(timeouts.idle))
+        let request = try HTTP1Request(
+            method: method, path: target.path, authority: target.authority, headers: headers, body: body,
+            firstByte: .init(timeouts.firstByte), idle: .init(timeouts.idle))
         // A kept-alive connection the server closed meanwhile fails before any byte of the answer:
         // the server never saw the request, so it goes once more on a new connection.
         if let connection = takeIdle(target.origin) {
@@ -215,7 +207,6 @@ package final class HTTP1Client: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: ssl, serverHostname: sniHost))
                     }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(HTTP1Handler(client: client, origin: origin))
                 }
             }
@@ -234,6 +225,10 @@ package enum HTTP1Error: Error, Equatable, CustomStringConvertible {
     case firstByteTimeout
     case idleTimeout
     case bodyTooLarge(Int)
+    /// The response broke HTTP/1.1 framing (the reason says where).
+    case malformedResponse(String)
+    /// The request cannot be sent as given (a header or path with characters HTTP does not allow).
+    case invalidRequest(String)
 
     package var description: String {
         switch self {
@@ -242,15 +237,10 @@ package enum HTTP1Error: Error, Equatable, CustomStringConvertible {
         case .firstByteTimeout: "no response before the first-byte timeout"
         case .idleTimeout: "no data for longer than the idle timeout"
         case .bodyTooLarge(let limit): "the response body is larger than \(limit) bytes"
+        case .malformedResponse(let reason): "the response is not valid HTTP/1.1: \(reason)"
+        case .invalidRequest(let reason): reason
         }
     }
-}
-
-struct HTTP1Request: Sendable {
-    var head: HTTPRequestHead
-    var body: ByteBuffer?
-    var firstByte: TimeAmount
-    var idle: TimeAmount
 }
 
 /// One pooled connection: its channel and the handler that owns the exchange on it.

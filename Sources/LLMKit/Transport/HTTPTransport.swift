@@ -115,10 +115,19 @@ package struct HTTPTransport: Sendable {
                     underlying: error)
             case .closedInBody:
                 return LLMError(
-                    .network, "\(host) closed the connection before the response was complete", provider: provider,
+                    .network, "the response from \(host) was cut off: the connection closed before it was complete",
+                    provider: provider,
                     underlying: error)
             case .bodyTooLarge:
                 return LLMError(.decoding, "the response from \(host): \(error)", provider: provider, underlying: error)
+            case .malformedResponse:
+                return LLMError(
+                    .network, "the response from \(host) was cut off or malformed: \(error)", provider: provider,
+                    underlying: error)
+            case .invalidRequest:
+                return LLMError(
+                    .invalidRequest, "the request cannot be sent: \(error); check the headers and base URL",
+                    provider: provider, underlying: error)
             }
         }
         if let e = error as? ChannelError, e == .ioOnClosedChannel || e == .alreadyClosed || e == .eof {
@@ -157,6 +166,7 @@ package struct HTTPTransport: Sendable {
 /// What went wrong, from either HTTP engine's error type.
 private enum Failure {
     case connectTimeout, firstByteTimeout, idleTimeout, cancelled, closedBeforeResponse, closedInBody, bodyTooLarge
+    case malformedResponse, invalidRequest
 
     init?(_ error: any Error) {
         if let e = error as? HTTP1Error {
@@ -166,6 +176,8 @@ private enum Failure {
             case .closedBeforeResponse: self = .closedBeforeResponse
             case .closedInBody: self = .closedInBody
             case .bodyTooLarge: self = .bodyTooLarge
+            case .malformedResponse: self = .malformedResponse
+            case .invalidRequest: self = .invalidRequest
             }
         } else if let e = error as? ChannelError, "\(e)".hasPrefix("connectTimeout") {
             self = .connectTimeout
