@@ -51,6 +51,30 @@ struct JSONTests {
         #expect(tape.member(tape.root, "choices") == nil)
     }
 
+    /// The stream path copies each event into bytes kept at the largest size seen: a shorter
+    /// document after a longer one must see only its own bytes.
+    @Test func rawBufferReuseSeesOnlyTheCurrentDocument() throws {
+        var tape = JSONTape()
+        func parse(_ text: String) throws(JSONParseError) {
+            let bytes = Array(text.utf8)
+            try bytes.withUnsafeBytes { raw in Result { () throws(JSONParseError) in try tape.parse(raw) } }.get()
+        }
+        try parse(#"{"choices":[{"delta":{"content":"a longer first document"}}],"id":"chatcmpl-1"}"#)
+        #expect(tape.byteCount == 79)
+        try parse(#"{"id":"x"}"#)
+        #expect(tape.byteCount == 10)
+        #expect(tape.member(tape.root, "id").flatMap(tape.string) == "x")
+        #expect(tape.rawText(tape.root) == #"{"id":"x"}"#)
+        // Cut short: the previous document's bytes beyond the end must not complete it.
+        #expect(throws: JSONParseError.self) { try parse(#"{"choices":[{"delta""#) }
+        try parse("1")
+        #expect(tape.int(tape.root) == 1)
+        // Larger than any before: the storage grows.
+        let big = "[" + Array(repeating: "\"abcdefgh\"", count: 500).joined(separator: ",") + "]"
+        try parse(big)
+        #expect(tape.count(tape.root) == 500)
+    }
+
     @Test func escapedKeysStillMatch() throws {
         var tape = JSONTape()
         try tape.parse(Array(#"{"t\u0065xt":"ok"}"#.utf8))

@@ -32,7 +32,9 @@ public struct ChatStream: AsyncSequence, Sendable {
         let driver: StreamDriver
 
         public mutating func next() async throws(LLMError) -> StreamEvent? {
-            try await driver.next()
+            // Most events were parsed by an earlier read: hand them over without another async frame.
+            if let event = driver.buffered() { return event }
+            return try await driver.next()
         }
     }
 }
@@ -65,17 +67,22 @@ final class StreamDriver {
     init(kit: LLMKit, request: ChatRequest) {
         self.kit = kit
         self.request = request
-        pending.reserveCapacity(8)
+        // One read often holds dozens of events: room for them up front, kept across reads.
+        pending.reserveCapacity(64)
+    }
+
+    /// The next event already parsed, if any.
+    @inline(__always) func buffered() -> StreamEvent? {
+        guard cursor < pending.count else { return nil }
+        let e = pending[cursor]
+        cursor += 1
+        if case .usage(let u) = e { usageDelivered = u }
+        return e
     }
 
     func next() async throws(LLMError) -> StreamEvent? {
         while true {
-            if cursor < pending.count {
-                let e = pending[cursor]
-                cursor += 1
-                if case .usage(let u) = e { usageDelivered = u }
-                return e
-            }
+            if let e = buffered() { return e }
             if cursor > 0 {
                 pending.removeAll(keepingCapacity: true)
                 cursor = 0

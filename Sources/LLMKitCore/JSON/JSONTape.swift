@@ -34,22 +34,29 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// Token slots; only the first `tokenCount` belong to the current document.
     public private(set) var tokens: [Token] = []
     public private(set) var tokenCount = 0
+    /// The document's text in its first `byteCount` bytes (the array is kept at the largest size
+    /// seen, so the next document is one copy into it).
     public private(set) var bytes: [UInt8] = []
+    public private(set) var byteCount = 0
 
-    public init() {
-        bytes.reserveCapacity(1024)
-    }
+    public init() {}
 
     /// Parses `input`, replacing the previous document.
     public mutating func parse(_ input: UnsafeRawBufferPointer) throws(JSONParseError) {
-        bytes.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: input)
+        if bytes.count < input.count {
+            bytes = Array(repeating: 0, count: Swift.max(input.count, bytes.count * 2, 1024))
+        }
+        if let from = input.baseAddress {
+            bytes.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: from, byteCount: input.count) }
+        }
+        byteCount = input.count
         try reparse()
     }
 
     /// Parses `input`, taking the array as the tape's text (no copy: a whole response body).
     public init(parsing input: [UInt8]) throws(JSONParseError) {
         bytes = input
+        byteCount = input.count
         try reparse()
     }
 
@@ -57,6 +64,7 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public mutating func parse(_ input: some Collection<UInt8>) throws(JSONParseError) {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: input)
+        byteCount = bytes.count
         try reparse()
     }
 
@@ -65,13 +73,15 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
         // so n/2 + 2 slots always suffice. The slots are written in place (no
         // appends, no uniqueness checks); the array is resized only when a larger
         // document than any before arrives.
-        let needed = bytes.count / 2 + 2
+        let needed = byteCount / 2 + 2
         if tokens.count < needed {
             tokens = Array(repeating: Token(kind: .null, escaped: false, start: 0, end: 0, count: 0), count: needed)
         }
         var used = 0
-        let result: JSONParseError? = bytes.withUnsafeBufferPointer { buf -> JSONParseError? in
-            tokens.withUnsafeMutableBufferPointer { slots -> JSONParseError? in
+        let count = byteCount
+        let result: JSONParseError? = bytes.withUnsafeBufferPointer { all -> JSONParseError? in
+            let buf = UnsafeBufferPointer(rebasing: all[0..<count])
+            return tokens.withUnsafeMutableBufferPointer { slots -> JSONParseError? in
                 var p = Parser(p: buf, out: slots.baseAddress!, capacity: slots.count)
                 defer { used = p.n }
                 do throws(JSONParseError) {
