@@ -207,10 +207,29 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
         guard t.kind == .string else { return nil }
         return bytes.withUnsafeBufferPointer { b -> String? in
             let raw = UnsafeBufferPointer(rebasing: b[Int(t.start)..<Int(t.end)])
-            if !t.escaped { return String(validating: raw, as: UTF8.self) }
+            if !t.escaped { return JSONTape.utf8String(raw) }
             guard let unescaped = JSONTape.unescape(raw) else { return nil }
-            return String(validating: unescaped, as: UTF8.self)
+            return unescaped.withUnsafeBufferPointer { JSONTape.utf8String($0) }
         }
+    }
+
+    /// `raw` as a String, nil when it is not valid UTF-8. ASCII (the usual case) skips the
+    /// standard library's generic validation, which instantiates metadata on every call.
+    @inlinable public static func utf8String(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        var k = 0
+        var high: UInt64 = 0
+        if let base = raw.baseAddress {
+            while k + 8 <= raw.count {
+                high |= UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                k += 8
+            }
+            while k < raw.count {
+                high |= UInt64(base[k])
+                k += 1
+            }
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return String(decoding: raw, as: UTF8.self) }
+        return String(validating: raw, as: UTF8.self)
     }
 
     /// Whether the string at `i` is empty (no allocation).
