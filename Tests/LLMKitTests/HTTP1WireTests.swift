@@ -214,6 +214,13 @@ struct HTTP1WireTests {
 
     // MARK: requests
 
+    @Test func tokenBytesAreRFC9110TChars() {
+        let tchar = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8)
+        for c in 0...255 {
+            #expect(HTTP1Request.isTokenByte(UInt8(c)) == tchar.contains(UInt8(c)), "byte \(c)")
+        }
+    }
+
     @Test func requestBytes() throws {
         var headers = HTTPHeaders()
         headers.add(name: "authorization", value: "Bearer sk-test")
@@ -235,6 +242,16 @@ struct HTTP1WireTests {
             String(buffer: get.bytes)
                 == "GET /v1/models?limit=2 HTTP/1.1\r\nConnection: close\r\nhost: api.openai.com\r\n\r\n")
         #expect(!get.keepAlive)
+        let empty = try HTTP1Request(
+            method: .POST, path: "/", authority: "h", headers: [:], body: [], firstByte: .seconds(1), idle: .seconds(1))
+        #expect(String(buffer: empty.bytes) == "POST / HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\n\r\n")
+        let large = try HTTP1Request(
+            method: .PUT, path: "/upload", authority: "h", headers: [:], body: Array(repeating: 7, count: 1_234_567),
+            firstByte: .seconds(1), idle: .seconds(1))
+        #expect(large.bytes.readableBytes == 58 + 1_234_567)
+        #expect(
+            String(buffer: large.bytes.getSlice(at: 0, length: 58)!)
+                == "PUT /upload HTTP/1.1\r\nhost: h\r\ncontent-length: 1234567\r\n\r\n")
     }
 
     @Test func requestsThatCannotBeSentFailBeforeSendingAndDoNotEchoValues() throws {

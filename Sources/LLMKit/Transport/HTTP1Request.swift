@@ -23,39 +23,44 @@ package struct HTTP1Request: Sendable {
         firstByte: TimeAmount, idle: TimeAmount
     ) throws(HTTP1Error) {
         let sendsBody = method != .GET && method != .HEAD
-        var size = method.rawValue.utf8.count + path.utf8.count + authority.utf8.count + 64 + body.count
-        var keepAlive = true
-        for (name, value) in headers {
-            size += name.utf8.count + value.utf8.count + 4
-            if Self.equalsIgnoringCase(name, "connection"), Self.hasToken(value, "close") { keepAlive = false }
-        }
-        var out = ByteBufferAllocator().buffer(capacity: size)
-        out.writeString(method.rawValue)
-        out.writeStaticString(" ")
         guard Self.isValidPath(path) else {
             throw .invalidRequest("the URL path holds a character that cannot be sent (space, control or non-ASCII)")
         }
-        out.writeString(path)
-        out.writeStaticString(" HTTP/1.1\r\n")
+        guard Self.isValidValue(authority) else { throw .invalidRequest("the host holds a control character") }
+        // Checked and measured first, then written in one pass into a buffer of the right size.
+        var size = method.rawValue.utf8.count + path.utf8.count + authority.utf8.count + 64 + body.count
+        var keepAlive = true
         for (name, value) in headers {
             guard Self.isToken(name) else { throw .invalidRequest("the header name \"\(name)\" is not a valid token") }
             guard Self.isValidValue(value) else {
                 throw .invalidRequest("the value of header \"\(name)\" holds a control character (CR, LF or NUL)")
             }
-            out.writeString(name)
-            out.writeStaticString(": ")
-            out.writeString(value)
-            out.writeStaticString("\r\n")
+            size += name.utf8.count + value.utf8.count + 4
+            if Self.equalsIgnoringCase(name, "connection"), Self.hasToken(value, "close") { keepAlive = false }
         }
-        guard Self.isValidValue(authority) else { throw .invalidRequest("the host holds a control character") }
-        out.writeStaticString("host: ")
-        out.writeString(authority)
-        if sendsBody {
-            out.writeStaticString("\r\ncontent-length: ")
-            out.writeString(String(body.count))
+        var out = ByteBufferAllocator().buffer(capacity: size)
+        out.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var w = Writer(at: raw.baseAddress!)
+            w.put(method.rawValue)
+            w.put(" ")
+            w.put(path)
+            w.put(" HTTP/1.1\r\n")
+            for (name, value) in headers {
+                w.put(name)
+                w.put(": ")
+                w.put(value)
+                w.put("\r\n")
+            }
+            w.put("host: ")
+            w.put(authority)
+            if sendsBody {
+                w.put("\r\ncontent-length: ")
+                w.put(body.count)
+            }
+            w.put("\r\n\r\n")
+            if sendsBody { body.withUnsafeBytes { w.put($0) } }
+            return w.count
         }
-        out.writeStaticString("\r\n\r\n")
-        if sendsBody { out.writeBytes(body) }
         bytes = out
         self.keepAlive = keepAlive
         isHEAD = method == .HEAD
@@ -63,12 +68,50 @@ package struct HTTP1Request: Sendable {
         self.idle = idle
     }
 
+    /// Copies pieces into memory already checked to be large enough.
+    private struct Writer {
+        let base: UnsafeMutableRawPointer
+        var count = 0
+
+        init(at base: UnsafeMutableRawPointer) { self.base = base }
+
+        mutating func put(_ bytes: UnsafeRawBufferPointer) {
+            guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+            (base + count).copyMemory(from: from, byteCount: bytes.count)
+            count += bytes.count
+        }
+
+        mutating func put(_ s: String) {
+            var s = s
+            s.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func put(_ s: StaticString) {
+            put(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        }
+
+        /// A non-negative decimal number.
+        mutating func put(_ n: Int) {
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for any Int
+            withUnsafeMutableBytes(of: &digits) { d in
+                var v = n
+                var k = d.count
+                repeat {
+                    k -= 1
+                    d[k] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                } while v > 0
+                put(UnsafeRawBufferPointer(rebasing: d[k...]))
+            }
+        }
+    }
+
     /// RFC 9110 `token`: the characters a header name may hold.
     static func isToken(_ s: String) -> Bool {
         var s = s
         return s.withUTF8 { u in
             guard !u.isEmpty else { return false }
-            for c in u where !tokenTable[Int(c)] { return false }
+            for c in u where !isTokenByte(c) { return false }
             return true
         }
     }
@@ -91,13 +134,14 @@ package struct HTTP1Request: Sendable {
         }
     }
 
-    static let tokenTable: [Bool] = (0..<256).map { c in
-        switch UInt8(c) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        default: "!#$%&'*+-.^_`|~".utf8.contains(UInt8(c))
-        }
+    /// RFC 9110 `tchar`: ALPHA, DIGIT and `!#$%&'*+-.^_`|~`, as a 128-bit set.
+    @inline(__always) package static func isTokenByte(_ c: UInt8) -> Bool {
+        // Bits 0-63: '!' '#'-'\'' '*' '+' '-' '.' '0'-'9'; bits 64-127: 'A'-'Z' '^' '_' '`' 'a'-'z' '|' '~'.
+        let low: UInt64 = 0x03FF_6CFA_0000_0000
+        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+        if c < 64 { return low >> UInt64(c) & 1 == 1 }
+        if c < 128 { return high >> UInt64(c - 64) & 1 == 1 }
+        return false
     }
 
     /// ASCII case-insensitive equality with a lower-case literal.

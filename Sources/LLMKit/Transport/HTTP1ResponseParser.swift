@@ -294,7 +294,7 @@ package struct HTTP1ResponseParser {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
                 throw .malformedResponse("a header line without a name and colon")
             }
-            for c in line[0..<colon] where !HTTP1Request.tokenTable[Int(c)] {
+            for c in line[0..<colon] where !HTTP1Request.isTokenByte(c) {
                 throw .malformedResponse("an invalid header name")
             }
             var a = colon + 1
@@ -326,9 +326,9 @@ package struct HTTP1ResponseParser {
         init(_ u: UnsafeRawBufferPointer) { self.u = u }
 
         mutating func next() -> UnsafeRawBufferPointer? {
-            guard i < u.count else { return nil }
-            var end = i
-            while end < u.count, u[end] != 0x0A { end += 1 }
+            guard i < u.count, let base = u.baseAddress else { return nil }
+            var end = u.count
+            if let hit = memchr(base + i, 0x0A, u.count - i) { end = UnsafeRawPointer(hit) - base }
             let next = end + 1
             if end > i, u[end - 1] == 0x0D { end -= 1 }
             defer { i = next }
@@ -374,10 +374,11 @@ extension HTTP1ResponseParser.Framing {
     }
 
     static func trimmed(_ s: UnsafeRawBufferPointer.SubSequence) -> UnsafeRawBufferPointer.SubSequence {
-        var s = s
-        while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
-        while let l = s.last, l == 0x20 || l == 0x09 { s = s.dropLast() }
-        return s
+        var a = s.startIndex
+        var b = s.endIndex
+        while a < b, s.base[a] == 0x20 || s.base[a] == 0x09 { a += 1 }
+        while b > a, s.base[b - 1] == 0x20 || s.base[b - 1] == 0x09 { b -= 1 }
+        return s.base[a..<b]
     }
 
     /// ASCII case-insensitive comparison with a lower-case literal.
