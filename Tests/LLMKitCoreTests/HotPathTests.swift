@@ -22,6 +22,16 @@ struct HotPathTests {
         return out + [0x22]
     }
 
+    /// Streams queue and copy events by value: the large payloads are boxed, so an event stays
+    /// the size of its largest inline case (an index and two strings).
+    @Test func streamEventsStaySmall() {
+        #expect(MemoryLayout<StreamEvent>.size <= 41, "\(MemoryLayout<StreamEvent>.size) bytes")
+        let usage = StreamEvent.usage(Usage(inputTokens: 3, outputTokens: 5))
+        #expect(usage == .usage(Usage(inputTokens: 3, outputTokens: 5)))
+        guard case .usage(let u) = usage else { Issue.record("not usage"); return }
+        #expect(u.outputTokens == 5)
+    }
+
     @Test func writerEscapesLikeTheReference() throws {
         var samples = ["", "hi", "\"", "\\", "a\"b\\c\nd\re\tf\u{0}g\u{1f}h\u{7f}", "é中😊 plain", "\n\n", "end\""]
         samples.append(String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self))

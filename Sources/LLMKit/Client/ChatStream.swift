@@ -68,7 +68,7 @@ final class StreamDriver {
         self.kit = kit
         self.request = request
         // One read often holds dozens of events: room for them up front, kept across reads.
-        pending.reserveCapacity(64)
+        pending.reserveCapacity(32)
     }
 
     /// The next event already parsed, if any.

@@ -119,13 +119,16 @@ public struct ChatResponse: Sendable, Hashable {
 }
 
 /// One event of a streamed answer.
+///
+/// The rare, large payloads (usage, the tool call, the final response) are boxed, so an event is
+/// the size of a text delta: queues of events stay small and copying one is cheap.
 public enum StreamEvent: Sendable, Hashable {
     case textDelta(String)
     case reasoningDelta(String)
     case toolCallStarted(index: Int, id: String, name: String)
     case toolCallArgumentsDelta(index: Int, delta: String)
-    case toolCallCompleted(index: Int, call: ToolCall)
-    case usage(Usage)
+    indirect case toolCallCompleted(index: Int, call: ToolCall)
+    indirect case usage(Usage)
     /// The last event: the assembled response.
-    case finished(ChatResponse)
+    indirect case finished(ChatResponse)
 }
