@@ -25,6 +25,15 @@ struct HTTP1WireTests {
         _ text: String, pieces: [Int] = [], isHEAD: Bool = false, requestKeepAlive: Bool = true,
         thenClose: Bool = false
     ) throws(HTTP1Error) -> Parsed {
+        try parse(
+            bytes: Array(text.utf8), pieces: pieces, isHEAD: isHEAD, requestKeepAlive: requestKeepAlive,
+            thenClose: thenClose)
+    }
+
+    static func parse(
+        bytes: [UInt8], pieces: [Int] = [], isHEAD: Bool = false, requestKeepAlive: Bool = true,
+        thenClose: Bool = false
+    ) throws(HTTP1Error) -> Parsed {
         var parser = HTTP1ResponseParser()
         parser.start(isHEAD: isHEAD, keepAlive: requestKeepAlive)
         var parsed = Parsed()
@@ -33,7 +42,6 @@ struct HTTP1WireTests {
             if let b = out.body { parsed.body += Array(b.readableBytesView) }
             if out.end { parsed.ends += 1 }
         }
-        let bytes = Array(text.utf8)
         var offset = 0
         var k = 0
         while offset < bytes.count {
@@ -210,6 +218,39 @@ struct HTTP1WireTests {
         #expect(throws: HTTP1Error.malformedResponse("a line longer than 4096 bytes")) {
             try Self.parse(line, pieces: [50, 1000, 1000, 1000, 1000, 1000, 1000])
         }
+    }
+
+    /// Mutated responses (bytes flipped, inserted, deleted, cut) fed in random pieces: each parse
+    /// ends in a result or an `HTTP1Error`, never a crash or a hang.
+    @Test func mutatedResponsesNeverCrash() throws {
+        let seeds = [
+            "HTTP/1.1 200 OK\r\nContent-Length: 11\r\nX-A: b\r\n\r\n{\"ok\":true}",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;x=y\r\ndata:\r\n3\r\nabc\r\n0\r\nT: 1\r\n\r\n",
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 502 Bad Gateway\r\nConnection: keep-alive\r\n\r\n<html>",
+        ].map { Array($0.utf8) }
+        var rng = SplitMix64(seed: 2026)
+        var outcomes = (parsed: 0, failed: 0)
+        for round in 0..<3000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                let i = Int.random(in: 0..<max(bytes.count, 1), using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0 where i < bytes.count: bytes[i] = UInt8.random(in: 0...255, using: &rng)
+                case 1: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: min(i, bytes.count))
+                case 2 where i < bytes.count: bytes.remove(at: i)
+                default: bytes = Array(bytes.prefix(i))
+                }
+            }
+            let pieces = (0..<bytes.count).map { _ in Int.random(in: 1...7, using: &rng) }
+            do {
+                _ = try Self.parse(bytes: bytes, pieces: pieces, thenClose: true)
+                outcomes.parsed += 1
+            } catch {
+                outcomes.failed += 1
+            }
+        }
+        // Both outcomes occur: the mutations reach past the status line.
+        #expect(outcomes.parsed > 100 && outcomes.failed > 100, "\(outcomes)")
     }
 
     // MARK: requests
