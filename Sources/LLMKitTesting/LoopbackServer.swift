@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One canned HTTP answer.
 public struct CannedResponse: Sendable {
@@ -112,10 +113,12 @@ public final class LoopbackServer: Sendable {
     /// `http://127.0.0.1:PORT`.
     public let baseURL: String
 
-    private init(box: NIOLockedValueBox<State>, channel: any Channel) {
+    private init(box: NIOLockedValueBox<State>, channel: any Channel, tls: Bool) {
         self.box = box
         self.channel = channel
-        self.baseURL = "http://127.0.0.1:\(channel.localAddress!.port!)"
+        let port = channel.localAddress!.port!
+        // With TLS the name the test certificate is issued to, so the client's verification applies.
+        self.baseURL = tls ? "https://localhost:\(port)" : "http://127.0.0.1:\(port)"
     }
 
     /// The servers' own event loops, apart from the client's (`MultiThreadedEventLoopGroup.singleton`), so
@@ -134,8 +137,11 @@ public final class LoopbackServer: Sendable {
         FileHandle.standardError.write(Data("loopback \(port ?? -1) \(ContinuousClock.now): \(what())\n".utf8))
     }
 
-    /// Starts a server answering with `responses`, in order.
-    public static func start(_ responses: [CannedResponse]) async throws -> LoopbackServer {
+    /// Starts a server answering with `responses`, in order; over TLS when `tls` is given (the
+    /// base URL is then `https://localhost:PORT`).
+    public static func start(_ responses: [CannedResponse], tls: NIOSSLContext? = nil) async throws
+        -> LoopbackServer
+    {
         let box = NIOLockedValueBox(State(queue: responses))
         let splits = responses.contains { if case .randomSplits = $0.delivery { true } else { false } }
         let channel = try await ServerBootstrap(group: splits ? Self.splitGroup : Self.group)
@@ -144,12 +150,19 @@ public final class LoopbackServer: Sendable {
             .childChannelInitializer { channel in
                 box.withLockedValue { $0.connections.append(channel) }
                 LoopbackServer.trace(channel.localAddress?.port, "accept from \(channel.remoteAddress?.port ?? -1)")
+                if let tls {
+                    do {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    } catch {
+                        return channel.eventLoop.makeFailedFuture(error)
+                    }
+                }
                 return channel.pipeline.configureHTTPServerPipeline().flatMap {
                     channel.pipeline.addHandler(Handler(state: box))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return LoopbackServer(box: box, channel: channel)
+        return LoopbackServer(box: box, channel: channel, tls: tls != nil)
     }
 
     /// Requests received so far.
@@ -175,9 +188,9 @@ public final class LoopbackServer: Sendable {
 
     /// Runs `body` with a started server, shutting it down afterwards.
     public static func with<T>(
-        _ responses: [CannedResponse], _ body: (LoopbackServer) async throws -> T
+        _ responses: [CannedResponse], tls: NIOSSLContext? = nil, _ body: (LoopbackServer) async throws -> T
     ) async throws -> T {
-        let server = try await start(responses)
+        let server = try await start(responses, tls: tls)
         do {
             let r = try await body(server)
             try? await server.shutdown()

@@ -27,11 +27,16 @@ package final class HTTP1Client: Sendable {
     let group: any EventLoopGroup
     private let idle = NIOLockedValueBox<[Origin: [HTTP1Connection]]>([:])
     private let tls = NIOLockedValueBox<NIOSSLContext?>(nil)
+    /// The TLS settings for `https`; the default trusts the system's roots.
+    private let tlsConfiguration: TLSConfiguration
     /// Connections idle longer than this are closed rather than reused (servers drop them).
     static let maxIdle = TimeAmount.seconds(50)
 
-    package init(group: any EventLoopGroup) {
+    /// - Parameter tlsConfiguration: for `https` origins; nil for the system's trust roots. ALPN is
+    ///   always `http/1.1`.
+    package init(group: any EventLoopGroup, tlsConfiguration: TLSConfiguration? = nil) {
         self.group = group
+        self.tlsConfiguration = tlsConfiguration ?? .makeClientConfiguration()
     }
 
     /// Where a connection goes.
@@ -185,7 +190,7 @@ package final class HTTP1Client: Sendable {
     private func sslContext() throws -> NIOSSLContext {
         try tls.withLockedValue { cached in
             if let c = cached { return c }
-            var config = TLSConfiguration.makeClientConfiguration()
+            var config = tlsConfiguration
             config.applicationProtocols = ["http/1.1"]
             let c = try NIOSSLContext(configuration: config)
             cached = c
@@ -198,19 +203,43 @@ package final class HTTP1Client: Sendable {
         let sniHost =
             origin.host.contains(":") || origin.host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : origin.host
         let client = self
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.init(timeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let ssl {
+        let deadline = NIODeadline.now() + .init(timeout)
+        let loop = group.next()
+        // With TLS the connection is handed out only after the handshake, so a certificate problem
+        // fails the connect (within the connect timeout), not the request sent on it.
+        let handshake: EventLoopPromise<Void>? = ssl == nil ? nil : loop.makePromise()
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(.init(timeout))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let ssl {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: ssl, serverHostname: sniHost))
+                        }
                         try channel.pipeline.syncOperations.addHandler(
-                            NIOSSLClientHandler(context: ssl, serverHostname: sniHost))
+                            HTTP1Handler(client: client, origin: origin, handshake: handshake))
                     }
-                    try channel.pipeline.syncOperations.addHandler(HTTP1Handler(client: client, origin: origin))
                 }
+                .connect(host: origin.host, port: origin.port).get()
+        } catch {
+            handshake?.fail(error)
+            throw error
+        }
+        if let handshake {
+            let timer = loop.scheduleTask(deadline: deadline) {
+                handshake.fail(ChannelError.connectTimeout(.init(timeout)))
             }
-            .connect(host: origin.host, port: origin.port).get()
+            defer { timer.cancel() }
+            do {
+                try await handshake.futureResult.get()
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
+        }
         let handler = try await channel.pipeline.handler(type: HTTP1Handler.self).get()
         return handler.connection(channel)
     }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOTLS
 
 /// The only handler of a pooled connection's pipeline (after TLS): writes a request's bytes,
 /// parses the response, feeds the exchange once per read, keeps the timeouts and hands the
@@ -26,10 +27,13 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
     @exclusivity(unchecked) private var firstByteDeadline = NIODeadline.now()
     @exclusivity(unchecked) private var idle = TimeAmount.seconds(300)
     @exclusivity(unchecked) private var lastRead = NIODeadline.now()
+    /// TLS only: completed when the handshake ends, failed when it fails or the channel closes first.
+    @exclusivity(unchecked) private var handshake: EventLoopPromise<Void>?
 
-    init(client: HTTP1Client, origin: HTTP1Client.Origin) {
+    init(client: HTTP1Client, origin: HTTP1Client.Origin, handshake: EventLoopPromise<Void>?) {
         self.client = client
         self.origin = origin
+        self.handshake = handshake
     }
 
     func connection(_ channel: any Channel) -> HTTP1Connection {
@@ -158,7 +162,21 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
         if exchange.receive(head: out.head, body: out.body, end: out.end), !out.end { paused = true }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let handshake, case .handshakeCompleted = event as? TLSUserEvent {
+            self.handshake = nil
+            handshake.succeed()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let handshake {
+            self.handshake = nil
+            handshake.fail(error)
+            context.close(promise: nil)
+            return
+        }
         if exchange != nil {
             // A reset before any byte of the answer is a stale connection (retried once on a new one);
             // anything else (TLS, a cut-off response) is reported as it is.
@@ -170,6 +188,10 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let handshake {
+            self.handshake = nil
+            handshake.fail(HTTP1Error.closedBeforeResponse)
+        }
         if let exchange {
             var out = HTTP1ResponseParser.Output()
             do {

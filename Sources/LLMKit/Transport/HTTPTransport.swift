@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -141,6 +142,12 @@ package struct HTTPTransport: Sendable {
                 .network, "the response from \(host) was cut off or malformed (truncated): \(error)",
                 provider: provider,
                 underlying: error)
+        }
+        if let e = error as? NIOSSLError {
+            return LLMError(
+                .network,
+                "the TLS handshake with \(host) failed (\(e)); check the base URL, the system clock and the trust store",
+                provider: provider, underlying: error)
         }
         if let e = error as? NIOConnectionError {
             return LLMError(
