@@ -129,6 +129,8 @@ public final class LoopbackServer: Sendable {
     /// hundreds of thousands of such pieces, and on the shared threads other tests' servers then answered
     /// 20-100 s late (seen in CI: timeouts and close detection failing).
     static let splitGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    /// TLS servers (few, and their handshakes must not queue behind the split writers).
+    static let tlsGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// `LLMKIT_LOOPBACK_TRACE=1` prints every accept, request, response end and close to stderr.
     static let tracing = ProcessInfo.processInfo.environment["LLMKIT_LOOPBACK_TRACE"] == "1"
@@ -144,7 +146,8 @@ public final class LoopbackServer: Sendable {
     {
         let box = NIOLockedValueBox(State(queue: responses))
         let splits = responses.contains { if case .randomSplits = $0.delivery { true } else { false } }
-        let channel = try await ServerBootstrap(group: splits ? Self.splitGroup : Self.group)
+        let group = tls != nil ? Self.tlsGroup : splits ? Self.splitGroup : Self.group
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 512)
             .childChannelInitializer { channel in

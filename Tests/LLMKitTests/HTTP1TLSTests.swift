@@ -11,6 +11,10 @@ import Testing
 /// test certificate (Fixtures/tls), a recorded stream delivered whole and in 1-7 byte writes.
 @Suite("HTTP/1.1 client over TLS")
 struct HTTP1TLSTests {
+    /// The handshake counts toward the connect timeout, and under a full parallel test run the
+    /// loopback servers can answer many seconds late.
+    static let timeouts = Timeouts(connect: .seconds(120))
+
     static func serverContext() throws -> NIOSSLContext {
         let cert = try NIOSSLCertificate(bytes: Fixture.bytes("tls/localhost.cert.pem"), format: .pem)
         let key = try NIOSSLPrivateKey(bytes: Fixture.bytes("tls/localhost.key.pem"), format: .pem)
@@ -41,7 +45,7 @@ struct HTTP1TLSTests {
             for _ in 0..<2 {
                 let response = try await client.execute(
                     method: .POST, target: target, headers: ["content-type": "application/json"], body: body,
-                    timeouts: Timeouts())
+                    timeouts: Self.timeouts)
                 #expect(response.status == .ok)
                 #expect(response.headers.first(name: "content-type") == "text/event-stream")
                 let received = try await response.body.collect(upTo: 1 << 20)
@@ -61,7 +65,7 @@ struct HTTP1TLSTests {
         let answer = Fixture.response("openai-chat", "text", ext: "json")
         try await LoopbackServer.with([answer], tls: try Self.serverContext()) { server in
             // The library's default client trusts the system's roots, which do not hold the test certificate.
-            let llm = FixtureProvider.named("openai-chat").client(server)
+            let llm = FixtureProvider.named("openai-chat").client(server, timeouts: Self.timeouts)
             let error = try #require(
                 await llmError { _ = try await llm.complete(FixtureProvider.named("openai-chat").request()) })
             #expect(error.kind == .network)

@@ -150,7 +150,12 @@ final class HTTP1Handler: ChannelDuplexHandler, @unchecked Sendable {
             timer = nil
             self.exchange = nil
             paused = false
-            readPending = false
+            // A read held back while paused goes out now: a pooled connection keeps reading (to see
+            // the server close it, and to get the next response).
+            if readPending {
+                readPending = false
+                context.read()
+            }
             // Back in the pool before the task resumes, so its next request finds the connection.
             if parser.keepAlive, let connection {
                 client.release(connection)
