@@ -258,7 +258,7 @@ struct HTTP1WireTests {
     @Test func tokenBytesAreRFC9110TChars() {
         let tchar = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~".utf8)
         for c in 0...255 {
-            #expect(HTTP1Request.isTokenByte(UInt8(c)) == tchar.contains(UInt8(c)), "byte \(c)")
+            #expect(HTTP1Syntax.isTokenByte(UInt8(c)) == tchar.contains(UInt8(c)), "byte \(c)")
         }
     }
 

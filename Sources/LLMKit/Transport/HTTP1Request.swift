@@ -36,7 +36,7 @@ package struct HTTP1Request: Sendable {
                 throw .invalidRequest("the value of header \"\(name)\" holds a control character (CR, LF or NUL)")
             }
             size += name.utf8.count + value.utf8.count + 4
-            if Self.equalsIgnoringCase(name, "connection"), Self.hasToken(value, "close") { keepAlive = false }
+            if Self.isConnectionClose(name, value) { keepAlive = false }
         }
         var out = ByteBufferAllocator().buffer(capacity: size)
         out.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
@@ -111,7 +111,7 @@ package struct HTTP1Request: Sendable {
         var s = s
         return s.withUTF8 { u in
             guard !u.isEmpty else { return false }
-            for c in u where !isTokenByte(c) { return false }
+            for c in u where !HTTP1Syntax.isTokenByte(c) { return false }
             return true
         }
     }
@@ -134,39 +134,13 @@ package struct HTTP1Request: Sendable {
         }
     }
 
-    /// RFC 9110 `tchar`: ALPHA, DIGIT and `!#$%&'*+-.^_`|~`, as a 128-bit set.
-    @inline(__always) package static func isTokenByte(_ c: UInt8) -> Bool {
-        // Bits 0-63: '!' '#'-'\'' '*' '+' '-' '.' '0'-'9'; bits 64-127: 'A'-'Z' '^' '_' '`' 'a'-'z' '|' '~'.
-        let low: UInt64 = 0x03FF_6CFA_0000_0000
-        let high: UInt64 = 0x57FF_FFFF_C7FF_FFFE
-        if c < 64 { return low >> UInt64(c) & 1 == 1 }
-        if c < 128 { return high >> UInt64(c - 64) & 1 == 1 }
-        return false
-    }
-
-    /// ASCII case-insensitive equality with a lower-case literal.
-    static func equalsIgnoringCase(_ s: String, _ lower: StaticString) -> Bool {
-        var s = s
-        return s.withUTF8 { u in
-            guard u.count == lower.utf8CodeUnitCount else { return false }
-            for k in 0..<u.count where u[k] | 0x20 != lower.utf8Start[k] | 0x20 { return false }
-            return true
+    /// A `connection` header whose list holds `close`.
+    static func isConnectionClose(_ name: String, _ value: String) -> Bool {
+        var name = name
+        var value = value
+        return name.withUTF8 { n in
+            HTTP1Syntax.equal(UnsafeRawBufferPointer(n), "connection")
+                && value.withUTF8 { HTTP1Syntax.listContains(UnsafeRawBufferPointer($0), "close") }
         }
-    }
-
-    /// Whether the comma-separated list `value` holds `token` (ASCII case-insensitive).
-    static func hasToken(_ value: String, _ token: StaticString) -> Bool {
-        value.split(separator: ",").contains { part in
-            equalsIgnoringCase(String(part.trimmingWhitespace()), token)
-        }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingWhitespace() -> Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return s
     }
 }

@@ -294,7 +294,7 @@ package struct HTTP1ResponseParser {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
                 throw .malformedResponse("a header line without a name and colon")
             }
-            for c in line[0..<colon] where !HTTP1Request.isTokenByte(c) {
+            for c in line[0..<colon] where !HTTP1Syntax.isTokenByte(c) {
                 throw .malformedResponse("an invalid header name")
             }
             var a = colon + 1
@@ -340,7 +340,7 @@ package struct HTTP1ResponseParser {
 extension HTTP1ResponseParser.Framing {
     /// Notes the headers that decide how the body is framed and whether the connection stays open.
     mutating func read(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(HTTP1Error) {
-        if Self.equal(name, "content-length") {
+        if HTTP1Syntax.equal(name, "content-length") {
             // `12` or a list of identical values (`12, 12`).
             var length: Int?
             for part in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
@@ -359,32 +359,13 @@ extension HTTP1ResponseParser.Framing {
                 length = n
             }
             contentLength = length
-        } else if Self.equal(name, "transfer-encoding") {
+        } else if HTTP1Syntax.equal(name, "transfer-encoding") {
             transferEncoding = true
             // Chunked must be the last coding applied; a later value replaces the verdict.
-            let last = value.split(separator: UInt8(ascii: ",")).last.map { Self.trimmed($0) }
-            chunked = last.map { Self.equal(UnsafeRawBufferPointer(rebasing: $0), "chunked") } ?? false
-        } else if Self.equal(name, "connection") {
-            for part in value.split(separator: UInt8(ascii: ",")) {
-                let token = UnsafeRawBufferPointer(rebasing: Self.trimmed(part))
-                if Self.equal(token, "close") { closeToken = true }
-                if Self.equal(token, "keep-alive") { keepAliveToken = true }
-            }
+            chunked = HTTP1Syntax.equal(HTTP1Syntax.lastListElement(value), "chunked")
+        } else if HTTP1Syntax.equal(name, "connection") {
+            if HTTP1Syntax.listContains(value, "close") { closeToken = true }
+            if HTTP1Syntax.listContains(value, "keep-alive") { keepAliveToken = true }
         }
-    }
-
-    static func trimmed(_ s: UnsafeRawBufferPointer.SubSequence) -> UnsafeRawBufferPointer.SubSequence {
-        var a = s.startIndex
-        var b = s.endIndex
-        while a < b, s.base[a] == 0x20 || s.base[a] == 0x09 { a += 1 }
-        while b > a, s.base[b - 1] == 0x20 || s.base[b - 1] == 0x09 { b -= 1 }
-        return s.base[a..<b]
-    }
-
-    /// ASCII case-insensitive comparison with a lower-case literal.
-    static func equal(_ u: UnsafeRawBufferPointer, _ lower: StaticString) -> Bool {
-        guard u.count == lower.utf8CodeUnitCount else { return false }
-        for k in 0..<u.count where u[k] | 0x20 != lower.utf8Start[k] { return false }
-        return true
     }
 }
